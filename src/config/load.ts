@@ -1,0 +1,102 @@
+// Reads the environment once: every variable is parsed, every problem collected, nothing thrown.
+// Precedence: NAME, else NAME_FILE for secrets, else the default. An empty string counts as unset.
+import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
+import { type Config, toConfig } from './config.ts';
+import { type ParsedValues, type VariableName, type VariableSpec, variables } from './variables.ts';
+
+export type Source = 'environment' | 'file' | 'default' | 'unset';
+
+export interface Setting {
+  readonly name: VariableName;
+  readonly source: Source;
+  readonly secret: boolean;
+  /** The parsed value; a secret's value is only for the process, never for display. */
+  readonly value: unknown;
+}
+
+export interface Problem {
+  readonly variable: string;
+  readonly reason: string;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly config: Config; readonly settings: readonly Setting[]; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env, cwd: string): LoadResult {
+  const problems: Problem[] = [];
+  const settings: Setting[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(variables) as [VariableName, VariableSpec][]) {
+    const raw = readRaw(name, spec, env, problems);
+    if (raw === null) continue;
+    if (raw.text === undefined) {
+      settings.push({ name, source: 'unset', secret: spec.secret === true, value: undefined });
+      continue;
+    }
+    const parsed = v.safeParse(spec.schema, raw.text);
+    if (!parsed.success) {
+      const shown = spec.secret ? '' : ` (got ${JSON.stringify(raw.text)})`;
+      problems.push({ variable: raw.from, reason: `${parsed.issues[0].message}${shown}` });
+      continue;
+    }
+    values[name] = parsed.output;
+    settings.push({ name, source: raw.source, secret: spec.secret === true, value: parsed.output });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, config: toConfig(values as unknown as ParsedValues, cwd), settings, warnings: unknownVariables(env) };
+}
+
+interface Raw {
+  readonly text: string | undefined;
+  readonly source: Source;
+  readonly from: string;
+}
+
+/** null: a problem was recorded. */
+function readRaw(name: VariableName, spec: VariableSpec, env: Env, problems: Problem[]): Raw | null {
+  const direct = nonEmpty(env[name]);
+  const filePath = spec.secret ? nonEmpty(env[`${name}_FILE`]) : undefined;
+  if (direct !== undefined && filePath !== undefined) {
+    problems.push({ variable: name, reason: `set either ${name} or ${name}_FILE, not both` });
+    return null;
+  }
+  if (direct !== undefined) return { text: direct, source: 'environment', from: name };
+  if (filePath !== undefined) {
+    try {
+      const text = nonEmpty(readFileSync(filePath, 'utf8').replace(/\r?\n$/, ''));
+      if (text === undefined) {
+        problems.push({ variable: `${name}_FILE`, reason: `file ${filePath} is empty` });
+        return null;
+      }
+      return { text, source: 'file', from: `${name}_FILE` };
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'unreadable';
+      problems.push({ variable: `${name}_FILE`, reason: `cannot read file ${filePath} (${code})` });
+      return null;
+    }
+  }
+  if (spec.default !== undefined) return { text: spec.default, source: 'default', from: name };
+  return { text: undefined, source: 'unset', from: name };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+// Kubernetes injects `<SERVICE>_PORT…` and `<SERVICE>_SERVICE_…` variables for a Service named
+// "lumetry"; those are not typos and must not produce warnings.
+const kubernetesServiceLink = /^LUMETRY_(SERVICE_(HOST|PORT).*|PORT(_\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)$/;
+
+function unknownVariables(env: Env): string[] {
+  const known = new Set<string>(Object.keys(variables));
+  for (const [name, spec] of Object.entries(variables)) if ('secret' in spec) known.add(`${name}_FILE`);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('LUMETRY_') && !name.startsWith('LUMETRY_TEST_'))
+    .filter((name) => !known.has(name) && !kubernetesServiceLink.test(name))
+    .sort()
+    .map((name) => `unknown setting ${name} is ignored`);
+}

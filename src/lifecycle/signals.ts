@@ -1,0 +1,49 @@
+// Process-level stop handling shared by every entry point: the first SIGTERM or SIGINT drains
+// gracefully, a second one exits at once, and an unref()ed watchdog ends a shutdown that hangs.
+import { errorFields } from '../telemetry/error-fields.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Shutdown } from './shutdown.ts';
+
+export interface StopOptions {
+  readonly shutdown: Shutdown;
+  readonly logger: Logger;
+  readonly timeoutMs: number;
+  readonly exit: (code: number) => void;
+}
+
+const signalNumbers = { SIGINT: 2, SIGTERM: 15 } as const;
+
+export function handleStopSignals(options: StopOptions): void {
+  for (const signal of Object.keys(signalNumbers) as (keyof typeof signalNumbers)[]) {
+    process.on(signal, () => {
+      if (options.shutdown.signal.aborted) {
+        options.logger.warn('second stop signal: exiting without finishing shutdown', { lumetry: { signal } });
+        options.exit(128 + signalNumbers[signal]);
+        return;
+      }
+      options.logger.info('stop signal received: shutting down', { lumetry: { signal } });
+      void stopProcess(options, 0);
+    });
+  }
+  process.on('uncaughtException', (error) => fail(options, 'uncaught exception', error));
+  process.on('unhandledRejection', (reason) => fail(options, 'unhandled promise rejection', reason));
+}
+
+/** Runs the shutdown under the watchdog, then exits with `code` (1 if a step failed). */
+export async function stopProcess(options: StopOptions, code: number): Promise<void> {
+  const watchdog = setTimeout(() => {
+    options.logger.error('shutdown timed out: exiting anyway', { lumetry: { shutdown_timeout_ms: options.timeoutMs } });
+    options.exit(1);
+  }, options.timeoutMs);
+  watchdog.unref();
+  const clean = await options.shutdown.run();
+  clearTimeout(watchdog);
+  const exitCode = clean ? code : 1;
+  options.logger.info('stopped', { process: { exit_code: exitCode } });
+  options.exit(exitCode);
+}
+
+function fail(options: StopOptions, message: string, error: unknown): void {
+  options.logger.error(message, { error: errorFields(error) });
+  void stopProcess(options, 1);
+}

@@ -1,0 +1,73 @@
+// The life of every Lumetry process: read the configuration, open storage (running migrations),
+// serve the app, and on a stop signal drain in reverse order of start. Entry points only name
+// their service definition.
+import { hostname } from 'node:os';
+import type { Hono } from 'hono';
+import type { Config } from '../config/config.ts';
+import { loadConfig } from '../config/load.ts';
+import { configErrorExitCode, formatProblems } from '../config/report.ts';
+import type { AppEnv } from '../http/create-app.ts';
+import { createShutdown, type Shutdown } from '../lifecycle/shutdown.ts';
+import { handleStopSignals, stopProcess } from '../lifecycle/signals.ts';
+import { loadRuntime, type Runtime } from '../runtime/index.ts';
+import type { ServiceName } from '../services/names.ts';
+import { openStore } from '../storage/open-store.ts';
+import type { Store } from '../storage/store.ts';
+import { errorFields } from '../telemetry/error-fields.ts';
+import { createLogger, type Logger } from '../telemetry/logger.ts';
+import { version } from '../version.ts';
+
+export interface ServiceContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly runtime: Runtime;
+  readonly store: Store;
+  readonly shutdown: Shutdown;
+}
+
+export interface ServiceDefinition {
+  readonly name: ServiceName;
+  createApp(context: ServiceContext): Hono<AppEnv>;
+}
+
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  const loaded = loadConfig(process.env, process.cwd());
+  if (!loaded.ok) {
+    process.stderr.write(formatProblems(loaded.problems));
+    process.exit(configErrorExitCode);
+  }
+  const { config } = loaded;
+  const logger = createLogger({
+    service: definition.name,
+    version,
+    hostname: hostname(),
+    pid: process.pid,
+    level: config.log.level,
+    format: config.log.format,
+    write: (line) => process.stdout.write(line),
+  });
+  for (const warning of loaded.warnings) logger.warn(warning);
+  const shutdown = createShutdown(logger);
+  const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit: (code: number) => process.exit(code) };
+  handleStopSignals(stop);
+
+  try {
+    const runtime = await loadRuntime();
+    const { store, migrations } = await openStore(config, runtime, `lumetry-${definition.name}`);
+    shutdown.add('storage', () => store.close());
+    logger.info('storage ready', {
+      lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
+    });
+    const app = definition.createApp({ config, logger, runtime, store, shutdown });
+    const server = await runtime.serve(app.fetch, { hostname: config.host, port: config.ports[definition.name] });
+    shutdown.add('http server', () => server.stop());
+    logger.info('listening', {
+      server: { address: config.host, port: server.port },
+      url: { full: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}` },
+      lumetry: { runtime: `${runtime.name} ${runtime.version}` },
+    });
+  } catch (error) {
+    logger.error('start-up failed', { error: errorFields(error) });
+    await stopProcess(stop, 1);
+  }
+}

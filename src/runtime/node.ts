@@ -1,0 +1,52 @@
+// Node.js adapter: @hono/node-server over node:http, and node:sqlite.
+import { serve as nodeServe } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { DatabaseSync } from 'node:sqlite';
+import type { FetchHandler, HttpServer, Runtime, ServeOptions, SqliteDatabase } from './types.ts';
+
+function serve(fetch: FetchHandler, options: ServeOptions): Promise<HttpServer> {
+  return new Promise((resolve, reject) => {
+    const server = nodeServe(
+      {
+        hostname: options.hostname,
+        port: options.port,
+        fetch: (request, env) => fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
+      },
+      (info) => resolve({ port: info.port, stop: () => stop(server as Server) }),
+    );
+    server.once('error', reject);
+  });
+}
+
+/** `close()` stops accepting and waits for open connections; idle keep-alive ones are closed as they
+ * become idle, so a finished in-flight request does not hold shutdown until the keep-alive timeout. */
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+    sweeper.unref();
+    server.close((error) => {
+      clearInterval(sweeper);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function openSqlite(path: string): SqliteDatabase {
+  const db = new DatabaseSync(path);
+  return {
+    exec: (sql) => db.exec(sql),
+    prepare: (sql) => {
+      const statement = db.prepare(sql);
+      return {
+        all: (...params) => statement.all(...params) as Record<string, unknown>[],
+        get: (...params) => statement.get(...params) as Record<string, unknown> | undefined,
+        run: (...params) => ({ changes: Number(statement.run(...params).changes) }),
+      };
+    },
+    close: () => db.close(),
+  };
+}
+
+export const runtime: Runtime = { name: 'node', version: process.versions.node, serve, openSqlite };

@@ -1,0 +1,43 @@
+// The contract between runtime-neutral core code and the one module that knows Bun from Node.
+// Core code receives a `Runtime` and never touches `Bun.*`, `node:sqlite` or `node:http` itself.
+
+/** What every HTTP handler gets as its Hono `env`: facts only the server knows. */
+export interface ServerBindings {
+  readonly remoteAddress: string | undefined;
+}
+
+export type FetchHandler = (request: Request, bindings: ServerBindings) => Response | Promise<Response>;
+
+export interface ServeOptions {
+  readonly hostname: string;
+  /** 0 picks a free port; `HttpServer.port` tells which. */
+  readonly port: number;
+}
+
+export interface HttpServer {
+  readonly port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+export type SqlValue = string | number | bigint | null | Uint8Array;
+
+export interface SqliteStatement {
+  all(...params: SqlValue[]): Record<string, unknown>[];
+  get(...params: SqlValue[]): Record<string, unknown> | undefined;
+  run(...params: SqlValue[]): { changes: number };
+}
+
+/** The synchronous subset both bun:sqlite and node:sqlite offer. */
+export interface SqliteDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): SqliteStatement;
+  close(): void;
+}
+
+export interface Runtime {
+  readonly name: 'bun' | 'node';
+  readonly version: string;
+  serve(fetch: FetchHandler, options: ServeOptions): Promise<HttpServer>;
+  openSqlite(path: string): SqliteDatabase;
+}

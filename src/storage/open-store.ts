@@ -1,0 +1,38 @@
+// Opens the configured store and brings its schema up to date: PostgreSQL when a database URL is
+// set, otherwise the embedded SQLite file in the data directory.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/config.ts';
+import type { Runtime } from '../runtime/index.ts';
+import { migrate, type MigrationResult } from './migrate.ts';
+import { openPostgresDriver } from './postgres-driver.ts';
+import type { SqlDriver } from './sql.ts';
+import { createSqlStore } from './sql-store.ts';
+import { openSqliteDriver } from './sqlite-driver.ts';
+import type { Store } from './store.ts';
+
+export const sqliteFileName = 'lumetry.db';
+
+export interface OpenedStore {
+  readonly store: Store;
+  readonly migrations: MigrationResult;
+}
+
+export async function openStore(config: Config, runtime: Runtime, applicationName: string): Promise<OpenedStore> {
+  const driver = openDriver(config, runtime, applicationName);
+  try {
+    const migrations = await migrate(driver);
+    return { store: createSqlStore(driver), migrations };
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function openDriver(config: Config, runtime: Runtime, applicationName: string): SqlDriver {
+  if (config.database.url !== undefined) {
+    return openPostgresDriver({ url: config.database.url, poolSize: config.database.poolSize, applicationName });
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openSqliteDriver(runtime, { path: join(config.dataDir, sqliteFileName), busyTimeoutMs: config.database.sqliteBusyTimeoutMs });
+}

@@ -1,0 +1,83 @@
+// SQLite driver over the runtime's synchronous binding (bun:sqlite or node:sqlite).
+// WAL lets the three processes read while one writes; `BEGIN IMMEDIATE` takes the write lock up front
+// so a transaction never fails half-way on a lock upgrade; synchronous=FULL makes a commit durable
+// before the caller is told so. One connection per process, so calls are serialised by a queue:
+// an awaiting transaction must not have another caller's statements run inside it.
+import type { Runtime } from '../runtime/index.ts';
+import type { SqliteDatabase, SqliteStatement, SqlValue } from '../runtime/types.ts';
+import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
+import { StoreError } from './store-error.ts';
+
+export interface SqliteOptions {
+  readonly path: string;
+  readonly busyTimeoutMs: number;
+}
+
+export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlDriver {
+  const db = runtime.openSqlite(options.path);
+  db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs}`);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+
+  const statements = new Map<string, SqliteStatement>();
+  const prepare = (sql: string): SqliteStatement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const direct: SqlExecutor = {
+    query: async (sql, params = []) => translate(() => prepare(sql).all(...bind(params))) as Row[],
+    execute: async (sql, params = []) => translate(() => prepare(sql).run(...bind(params)).changes),
+    script: async (sql) => translate(() => db.exec(sql)),
+  };
+
+  let tail: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    dialect: 'sqlite',
+    query: (sql, params) => serialised(() => direct.query(sql, params)),
+    execute: (sql, params) => serialised(() => direct.execute(sql, params)),
+    script: (sql) => serialised(() => direct.script(sql)),
+    transaction: (work) =>
+      serialised(async () => {
+        translate(() => db.exec('BEGIN IMMEDIATE'));
+        try {
+          const result = await work(direct);
+          translate(() => db.exec('COMMIT'));
+          return result;
+        } catch (error) {
+          db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    close: () => serialised(async () => db.close()),
+  };
+}
+
+function bind(params: readonly Param[]): SqlValue[] {
+  return params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+}
+
+function translate<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const text = String((error as Error).message ?? error);
+    if (/UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(text)) {
+      throw new StoreError('conflict', 'a record with the same key exists', { cause: error });
+    }
+    if (/database is locked|SQLITE_BUSY|disk I\/O error|unable to open/i.test(text)) {
+      throw new StoreError('unavailable', 'the SQLite database is not available', { cause: error });
+    }
+    throw error;
+  }
+}

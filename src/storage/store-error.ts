@@ -1,0 +1,16 @@
+// The closed set of storage failures callers act on. Drivers translate their own errors into these;
+// the original error stays as `cause` for the log and never reaches a client.
+export type StoreErrorCode = 'conflict' | 'unavailable';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  readonly code: StoreErrorCode;
+  /** Worth trying again later: the data was fine, the database was not. */
+  readonly retryable: boolean;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.retryable = code === 'unavailable';
+  }
+}

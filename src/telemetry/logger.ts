@@ -1,0 +1,75 @@
+// A lean ECS logger: one JSON document per line on stdout (or a readable line in text mode).
+// Fixed fields are serialised once when a logger is made; disabled levels are no-ops.
+// Field reference: https://www.elastic.co/guide/en/ecs-logging/overview/current/intro.html
+import type { LogFormat, LogLevel } from '../config/config.ts';
+
+export type Fields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: Fields): void;
+  info(message: string, fields?: Fields): void;
+  warn(message: string, fields?: Fields): void;
+  error(message: string, fields?: Fields): void;
+  child(bindings: Fields): Logger;
+}
+
+export interface LoggerOptions {
+  readonly service: string;
+  readonly version: string;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  readonly write: (line: string) => void;
+}
+
+const ecsVersion = '8.11.0';
+const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const noop = (): void => {};
+
+export function createLogger(options: LoggerOptions): Logger {
+  const fixed: Fields = {
+    'ecs.version': ecsVersion,
+    service: { name: options.service, version: options.version },
+    host: { hostname: options.hostname },
+    process: { pid: options.pid },
+    event: { dataset: `lumetry.${options.service}` },
+  };
+  return build(options, fixed);
+}
+
+function build(options: LoggerOptions, bindings: Fields): Logger {
+  const suffix = JSON.stringify(bindings).slice(1);
+  const emit = (level: LogLevel) => {
+    if (levelOrder[level] < levelOrder[options.level]) return noop;
+    return options.format === 'json'
+      ? (message: string, fields?: Fields) => options.write(jsonLine(level, message, fields, suffix))
+      : (message: string, fields?: Fields) => options.write(textLine(options.service, level, message, fields));
+  };
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (extra) => build(options, { ...bindings, ...extra }),
+  };
+}
+
+function jsonLine(level: LogLevel, message: string, fields: Fields | undefined, suffix: string): string {
+  const head = `{"@timestamp":"${new Date().toISOString()}","log.level":"${level}","message":${JSON.stringify(message)}`;
+  const middle = fields === undefined ? '' : `,${JSON.stringify(fields).slice(1, -1)}`;
+  return `${head}${middle === ',' ? '' : middle},${suffix}\n`;
+}
+
+function textLine(service: string, level: LogLevel, message: string, fields: Fields | undefined): string {
+  const extra = fields === undefined ? '' : ` ${flatten(fields).join(' ')}`;
+  return `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}\n`;
+}
+
+function flatten(fields: Fields, prefix = ''): string[] {
+  return Object.entries(fields).flatMap(([key, value]) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? flatten(value as Fields, `${prefix}${key}.`)
+      : [`${prefix}${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`],
+  );
+}
