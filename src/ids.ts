@@ -1,17 +1,27 @@
 // Identifiers: a type prefix and a ULID (48-bit millisecond time + 80 random bits, Crockford
 // base32), so ids sort by creation time and say what they name: `ten_01JD…`, `dst_01JD…`.
-// https://github.com/ulid/spec
+// Monotonic within a process, as the spec describes: ids made in the same millisecond increment the
+// random part, so "newest first" lists stay in creation order. https://github.com/ulid/spec
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const randomBits = 80n;
 
 export type IdPrefix = 'ten' | 'key' | 'dst' | 'evt' | 'dlv';
 
+let lastTime = -1;
+let lastRandom = 0n;
+
 export function newId(prefix: IdPrefix, now = Date.now()): string {
-  const random = crypto.getRandomValues(new Uint8Array(10));
-  let time = '';
-  for (let i = 0, rest = now; i < 10; i++, rest = Math.floor(rest / 32)) time = alphabet[rest % 32] + time;
-  let bits = 0n;
-  for (const byte of random) bits = (bits << 8n) | BigInt(byte);
-  let tail = '';
-  for (let i = 0; i < 16; i++, bits >>= 5n) tail = alphabet[Number(bits & 31n)] + tail;
-  return `${prefix}_${time}${tail}`;
+  if (now <= lastTime && lastRandom + 1n < 1n << randomBits) {
+    lastRandom += 1n;
+  } else {
+    lastTime = now;
+    lastRandom = crypto.getRandomValues(new Uint8Array(10)).reduce((bits, byte) => (bits << 8n) | BigInt(byte), 0n);
+  }
+  return `${prefix}_${encode(BigInt(lastTime), 10)}${encode(lastRandom, 16)}`;
+}
+
+function encode(value: bigint, length: number): string {
+  let text = '';
+  for (let i = 0, rest = value; i < length; i++, rest >>= 5n) text = alphabet[Number(rest & 31n)] + text;
+  return text;
 }

@@ -1,6 +1,7 @@
 // The shape of a CLI command and what it is handed.
 import type { Config } from '../config/config.ts';
 import type { Setting } from '../config/load.ts';
+import type { OpenedStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
 import type { Flags } from './args.ts';
 import type { CliIo } from './io.ts';
@@ -13,6 +14,8 @@ export interface CommandContext {
   readonly flags: Flags;
   /** Opens storage (and migrates it) on first use. */
   store(): Promise<Store>;
+  /** The same, with what the migrations did. */
+  opened(): Promise<OpenedStore>;
 }
 
 export interface Command {

@@ -3,8 +3,7 @@
 import { loadConfig } from '../config/load.ts';
 import { configErrorExitCode, formatProblems } from '../config/report.ts';
 import { loadRuntime } from '../runtime/index.ts';
-import { openStore } from '../storage/open-store.ts';
-import type { Store } from '../storage/store.ts';
+import { type OpenedStore, openStore } from '../storage/open-store.ts';
 import { StoreError } from '../storage/store-error.ts';
 import { parse } from './args.ts';
 import type { Command } from './command.ts';
@@ -28,7 +27,7 @@ export const commands: readonly Command[] = [
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let store: Store | undefined;
+  let opened: Promise<OpenedStore> | undefined;
   try {
     const { words, flags } = parse(argv);
     const command = commands.find((c) => c.words.every((word, i) => words[i] === word));
@@ -42,16 +41,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return configErrorExitCode;
     }
     const config = loaded.config;
+    const open = () => (opened ??= loadRuntime().then((runtime) => openStore(config, runtime, 'lumetry-cli')));
     return await command.run({
       io,
       config,
       settings: loaded.settings,
       args: words.slice(command.words.length),
       flags,
-      store: async () => {
-        store ??= (await openStore(config, await loadRuntime(), 'lumetry-cli')).store;
-        return store;
-      },
+      opened: open,
+      store: async () => (await open()).store,
     });
   } catch (error) {
     if (error instanceof UsageError) {
@@ -65,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`lumetry: ${(error as Error).message ?? String(error)}\n`);
     return exitCodes.failure;
   } finally {
-    await store?.close();
+    await opened?.then(({ store }) => store.close(), () => undefined);
   }
 }
 

@@ -8,8 +8,9 @@ export const migrateCommand: Command = {
   summary: 'apply pending database migrations',
   run: async (context) => {
     allowOnly(context.flags, []);
-    const store = await context.store();
-    print(context, `schema is up to date (${store.dialect})`, { dialect: store.dialect });
+    const { store, migrations } = await context.opened();
+    const summary = `${store.dialect} schema at version ${migrations.version}; applied ${migrations.applied.length} migration(s) now`;
+    print(context, summary, { dialect: store.dialect, ...migrations });
     return 0;
   },
 };

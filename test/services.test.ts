@@ -1,0 +1,69 @@
+// `npm run services`: the embedded quick start runs the three processes, creates the demo tenant
+// once with its keys in a 0600 file (never on stdout), and stops everything together.
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { serviceNames } from '../src/services/names.ts';
+import { assertNoneRunning, cleanEnv, isAlive, type Started, start } from './helpers/processes.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+const dir = tempDir('services');
+const env = cleanEnv({ LUMETRY_DATA_DIR: dir.path, LUMETRY_INGEST_API_PORT: '0', LUMETRY_CONSOLE_PORT: '0', LUMETRY_WORKER_PORT: '0' });
+
+/** Waits until every service logged `listening`; resolves their pids by service name. */
+async function allListening(services: Started): Promise<Map<string, number>> {
+  const pids = new Map<string, number>();
+  for (const name of serviceNames) {
+    const entry = await services.waitForLog((e) => e.message === 'listening' && (e.service as { name: string }).name === name);
+    pids.set(name, (entry.process as { pid: number }).pid);
+  }
+  return pids;
+}
+
+describe('services', () => {
+  after(() => {
+    assertNoneRunning();
+    dir.remove();
+  });
+
+  test('first run: three processes, demo keys in a private file, all stopped by one SIGTERM', { timeout: 60_000 }, async () => {
+    const services = start('src/main/services', [], env);
+    const pids = await allListening(services);
+    assert.equal(pids.size, 3);
+
+    const file = join(dir.path, 'demo-credentials.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const credentials = JSON.parse(readFileSync(file, 'utf8')) as { ingestKey: string; consoleKey: string };
+    assert.match(credentials.ingestKey, /^lum_ingest_/);
+    assert.match(credentials.consoleKey, /^lum_console_/);
+    const announced = await services.waitForLog((e) => String(e.message).startsWith('demo tenant created'));
+    assert.deepEqual(announced.file, { path: file });
+
+    services.child.kill('SIGTERM');
+    assert.deepEqual(await services.exited, { code: 0, signal: null }, services.stderr.join('\n'));
+    for (const pid of pids.values()) assert.ok(!isAlive(pid), `process ${pid} was left running`);
+    const output = services.stdout.join('\n') + services.stderr.join('\n');
+    assert.ok(!output.includes(credentials.ingestKey) && !output.includes(credentials.consoleKey), 'no key on stdout or stderr');
+    for (const line of services.stdout) assert.doesNotThrow(() => JSON.parse(line), `not one JSON document: ${line}`);
+  });
+
+  test('a second run keeps the demo tenant and says where its keys are', { timeout: 60_000 }, async () => {
+    const before = readFileSync(join(dir.path, 'demo-credentials.json'), 'utf8');
+    const services = start('src/main/services', [], env);
+    await services.waitForLog((e) => String(e.message).startsWith('demo tenant API keys:'));
+    await allListening(services);
+    services.child.kill('SIGINT');
+    assert.equal((await services.exited).code, 0);
+    assert.equal(readFileSync(join(dir.path, 'demo-credentials.json'), 'utf8'), before);
+  });
+
+  test('when one process dies, the others are stopped and services exits 1', { timeout: 60_000 }, async () => {
+    const services = start('src/main/services', [], env);
+    const pids = await allListening(services);
+    process.kill(pids.get('worker')!, 'SIGKILL');
+    assert.deepEqual(await services.exited, { code: 1, signal: null });
+    for (const pid of pids.values()) assert.ok(!isAlive(pid), `process ${pid} was left running`);
+    assert.ok(services.stdout.some((line) => line.includes('worker exited unexpectedly: stopping the others')));
+  });
+});

@@ -1,0 +1,114 @@
+// The Store contract: the same behaviour on SQLite and PostgreSQL, through the real drivers.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { migrate } from '../src/storage/migrate.ts';
+import { migrations } from '../src/storage/migrations/index.ts';
+import type { SqlDriver } from '../src/storage/sql.ts';
+import { createSqlStore } from '../src/storage/sql-store.ts';
+import type { Store } from '../src/storage/store.ts';
+import { StoreError } from '../src/storage/store-error.ts';
+import { assertNoneRunning, cleanEnv, run } from './helpers/processes.ts';
+import { sqlTargets } from './helpers/sql-targets.ts';
+
+for (const target of sqlTargets) {
+  describe(`Store on ${target.name}`, { skip: target.skip }, () => {
+    let database: Awaited<ReturnType<typeof target.create>>;
+    let driver: SqlDriver;
+    let store: Store;
+
+    before(async () => {
+      database = await target.create();
+      driver = await database.connect();
+      store = createSqlStore(driver);
+    });
+    after(async () => {
+      await store?.close();
+      await database?.destroy();
+    });
+
+    test('migrations are recorded and a second run applies nothing', async () => {
+      assert.deepEqual((await migrate(driver)).applied, migrations.map((m) => m.version));
+      assert.deepEqual(await migrate(driver), { applied: [], version: migrations.at(-1)!.version });
+    });
+
+    test('a database newer than the code is refused, not downgraded', async () => {
+      await driver.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [999, 'future', 0]);
+      try {
+        await assert.rejects(migrate(driver), /schema version 999, newer than this Lumetry knows/);
+      } finally {
+        await driver.execute('DELETE FROM schema_migrations WHERE version = $1', [999]);
+      }
+    });
+
+    test('ping answers', async () => {
+      await store.ping();
+    });
+
+    test('tenants are created, found by id or name, listed, and names are unique', async () => {
+      const acme = await store.createTenant('acme');
+      const globex = await store.createTenant('globex');
+      assert.match(acme.id, /^ten_[0-9A-Z]{26}$/);
+      assert.deepEqual(await store.findTenant(acme.id), acme);
+      assert.deepEqual(await store.findTenant('globex'), globex);
+      assert.equal(await store.findTenant('nobody'), undefined);
+      assert.deepEqual((await store.listTenants()).map((t) => t.name), ['acme', 'globex']);
+      await assert.rejects(store.createTenant('acme'), (error: unknown) => error instanceof StoreError && error.code === 'conflict');
+      assert.equal((await store.listTenants()).length, 2);
+    });
+
+    test('API keys are found by hash, listed per tenant, and revoked once', async () => {
+      const acme = (await store.findTenant('acme'))!;
+      const globex = (await store.findTenant('globex'))!;
+      const key = await store.insertApiKey({ tenantId: acme.id, scope: 'ingest', prefix: 'lum_ingest_abcdef', hash: 'a'.repeat(64) });
+      await store.insertApiKey({ tenantId: globex.id, scope: 'console', prefix: 'lum_console_zyxwvu', hash: 'b'.repeat(64) });
+      assert.deepEqual(await store.findApiKeyByHash('a'.repeat(64)), key);
+      assert.equal(await store.findApiKeyByHash('c'.repeat(64)), undefined);
+      assert.deepEqual((await store.listApiKeys(acme.id)).map((k) => k.id), [key.id]);
+
+      assert.equal(await store.revokeApiKey(globex.id, key.id), false, "another tenant cannot revoke acme's key");
+      assert.equal(await store.revokeApiKey(acme.id, key.id), true);
+      assert.equal(await store.revokeApiKey(acme.id, key.id), false, 'a revoked key is not revoked again');
+      const revoked = await store.findApiKeyByHash('a'.repeat(64));
+      assert.equal(typeof revoked?.revokedAt, 'number');
+      await assert.rejects(
+        store.insertApiKey({ tenantId: acme.id, scope: 'ingest', prefix: 'x', hash: 'b'.repeat(64) }),
+        (error: unknown) => error instanceof StoreError && error.code === 'conflict',
+      );
+    });
+
+    test('destinations keep their event types, flags and secret', async () => {
+      const acme = (await store.findTenant('acme'))!;
+      const created = await store.createDestination({
+        tenantId: acme.id,
+        name: 'orders',
+        url: 'https://hooks.example.test/orders',
+        signingSecret: 'whsec_test',
+        eventTypes: ['order.*', 'invoice.paid'],
+        enabled: false,
+      });
+      const [listed] = await store.listDestinations(acme.id);
+      assert.deepEqual(listed, created);
+      assert.equal(listed?.enabled, false);
+      assert.deepEqual(await store.listDestinations((await store.findTenant('globex'))!.id), []);
+    });
+  });
+}
+
+for (const target of sqlTargets) {
+  describe(`migrations on ${target.name} from separate processes`, { skip: target.skip }, () => {
+    after(assertNoneRunning);
+
+    test('three processes migrating one fresh database at once apply each migration exactly once', { timeout: 60_000 }, async () => {
+      const database = await target.create();
+      try {
+        const env = cleanEnv(await target.settings(database));
+        const results = await Promise.all([1, 2, 3].map(() => run('src/cli/main', ['migrate', '--json'], env)));
+        for (const result of results) assert.equal(result.code, 0, result.stderr);
+        const applied = results.flatMap((result) => (JSON.parse(result.stdout) as { applied: number[] }).applied);
+        assert.deepEqual(applied.sort(), migrations.map((m) => m.version));
+      } finally {
+        await database.destroy();
+      }
+    });
+  });
+}
