@@ -1,5 +1,7 @@
 // The first schema. Times are milliseconds since the epoch (BIGINT) on both dialects; JSON is stored
 // as text so both dialects read it the same way. Only the auto-numbered queue id differs.
+// A queue item is claimable when `available_at` has passed; a claim moves `available_at` to the end
+// of its lease, so an expired lease makes the item claimable again with no separate column.
 import type { Dialect } from '../sql.ts';
 
 export const version = 1;
@@ -59,6 +61,8 @@ CREATE TABLE deliveries (
   attempts INTEGER NOT NULL DEFAULT 0,
   last_status_code INTEGER,
   last_error TEXT,
+  last_attempt_at BIGINT,
+  next_attempt_at BIGINT,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
   delivered_at BIGINT,
@@ -77,11 +81,12 @@ CREATE TABLE queue_items (
   available_at BIGINT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   lease_owner TEXT,
-  lease_expires_at BIGINT,
   dead_lettered_at BIGINT,
   last_error TEXT
 );
 CREATE INDEX queue_items_ready ON queue_items (queue, available_at) WHERE dead_lettered_at IS NULL;
+CREATE INDEX queue_items_oldest ON queue_items (queue, received_at) WHERE dead_lettered_at IS NULL;
+CREATE INDEX queue_items_dead ON queue_items (queue) WHERE dead_lettered_at IS NOT NULL;
 
 CREATE TABLE instance_heartbeats (
   instance_id TEXT PRIMARY KEY,

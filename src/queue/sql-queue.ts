@@ -1,0 +1,120 @@
+// The durable queue on the store's own database. Claims are one UPDATE over a sub-select:
+// PostgreSQL adds FOR UPDATE SKIP LOCKED so concurrent workers never wait for or share an item;
+// SQLite runs the statement under its single write lock, which gives the same guarantee.
+// The statement functions take an executor so the store can enqueue and ack inside its own
+// transactions (events and their queue items commit together or not at all).
+import type { Dialect, Param, Row, SqlDriver, SqlExecutor } from '../storage/sql.ts';
+import type { ClaimOptions, DurableQueue, NewQueueItem, QueueItem, QueueName, QueueStats } from './durable-queue.ts';
+
+const rowsPerInsert = 500;
+
+export async function enqueueItems(tx: SqlExecutor, queue: QueueName, items: readonly NewQueueItem[], now: number): Promise<void> {
+  for (let start = 0; start < items.length; start += rowsPerInsert) {
+    const chunk = items.slice(start, start + rowsPerInsert);
+    const params: Param[] = [];
+    const rows = chunk.map((item) => {
+      params.push(queue, item.payload, item.traceContext, item.receivedAt, now, item.availableAt ?? now);
+      const n = params.length;
+      return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
+    await tx.execute(
+      `INSERT INTO queue_items (queue, payload, trace_context, received_at, enqueued_at, available_at) VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+}
+
+export async function ackItems(tx: SqlExecutor, owner: string, ids: readonly number[]): Promise<number> {
+  let acked = 0;
+  for (let start = 0; start < ids.length; start += rowsPerInsert) {
+    const chunk = ids.slice(start, start + rowsPerInsert);
+    acked += await tx.execute(`DELETE FROM queue_items WHERE lease_owner = $1 AND id IN (${placeholders(chunk.length, 2)})`, [owner, ...chunk]);
+  }
+  return acked;
+}
+
+export function retryItem(tx: SqlExecutor, owner: string, id: number, availableAt: number, error: string): Promise<number> {
+  return tx.execute(
+    'UPDATE queue_items SET lease_owner = NULL, available_at = $3, last_error = $4 WHERE id = $1 AND lease_owner = $2 AND dead_lettered_at IS NULL',
+    [id, owner, availableAt, error],
+  );
+}
+
+export function deadLetterItem(tx: SqlExecutor, owner: string, id: number, error: string, now: number): Promise<number> {
+  return tx.execute(
+    'UPDATE queue_items SET lease_owner = NULL, dead_lettered_at = $3, last_error = $4 WHERE id = $1 AND lease_owner = $2 AND dead_lettered_at IS NULL',
+    [id, owner, now, error],
+  );
+}
+
+export function placeholders(count: number, first = 1): string {
+  return Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
+}
+
+export function createSqlQueue(driver: SqlDriver, clock: () => number = Date.now): DurableQueue {
+  const claimSql = claimStatement(driver.dialect);
+  return {
+    enqueue: (queue, items) => driver.transaction((tx) => enqueueItems(tx, queue, items, clock())),
+
+    claim: async (queue, options: ClaimOptions) => {
+      const now = clock();
+      const rows = await driver.query(claimSql, [options.owner, now + options.leaseMs, queue, now, options.limit]);
+      return rows.map(toItem).sort((a, b) => a.id - b.id);
+    },
+
+    ack: (owner, ids) => (ids.length === 0 ? Promise.resolve(0) : ackItems(driver, owner, ids)),
+
+    retry: async (owner, id, availableAt, error) => (await retryItem(driver, owner, id, availableAt, error)) === 1,
+
+    deadLetter: async (owner, id, error) => (await deadLetterItem(driver, owner, id, error, clock())) === 1,
+
+    release: async (owner, ids) =>
+      ids.length === 0
+        ? 0
+        : driver.execute(
+            `UPDATE queue_items SET lease_owner = NULL, available_at = $2, attempts = attempts - 1
+             WHERE lease_owner = $1 AND dead_lettered_at IS NULL AND id IN (${placeholders(ids.length, 3)})`,
+            [owner, clock(), ...ids],
+          ),
+
+    stats: async (queue): Promise<QueueStats> => {
+      const now = clock();
+      const [live] = await driver.query(
+        `SELECT COUNT(*) AS depth, MIN(received_at) AS oldest,
+                COALESCE(SUM(CASE WHEN lease_owner IS NOT NULL AND available_at > $2 THEN 1 ELSE 0 END), 0) AS in_flight
+         FROM queue_items WHERE queue = $1 AND dead_lettered_at IS NULL`,
+        [queue, now],
+      );
+      const [dead] = await driver.query('SELECT COUNT(*) AS dead FROM queue_items WHERE queue = $1 AND dead_lettered_at IS NOT NULL', [queue]);
+      const oldest = live?.oldest === null || live?.oldest === undefined ? null : Number(live.oldest);
+      return {
+        depth: Number(live?.depth ?? 0),
+        oldestAgeMs: oldest === null ? 0 : Math.max(0, now - oldest),
+        inFlight: Number(live?.in_flight ?? 0),
+        deadLettered: Number(dead?.dead ?? 0),
+      };
+    },
+  };
+}
+
+function claimStatement(dialect: Dialect): string {
+  const lock = dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+  return `UPDATE queue_items SET lease_owner = $1, available_at = $2, attempts = attempts + 1
+          WHERE id IN (
+            SELECT id FROM queue_items
+            WHERE queue = $3 AND dead_lettered_at IS NULL AND available_at <= $4
+            ORDER BY available_at, id LIMIT $5 ${lock})
+          RETURNING id, queue, payload, received_at, enqueued_at, trace_context, attempts`;
+}
+
+function toItem(row: Row): QueueItem {
+  return {
+    id: Number(row.id),
+    queue: row.queue as QueueName,
+    payload: String(row.payload),
+    receivedAt: Number(row.received_at),
+    enqueuedAt: Number(row.enqueued_at),
+    traceContext: row.trace_context === null ? null : String(row.trace_context),
+    attempts: Number(row.attempts),
+  };
+}
