@@ -1,20 +1,41 @@
-// The base Hono app every process serves: management routes, and JSON answers for unknown routes
-// and unhandled failures that never show internals to the client.
+// The base Hono app every process serves: request ids, management routes, and JSON answers for
+// unknown routes and failures that never show internals to the client.
 import { Hono } from 'hono';
 import { healthRoutes } from '../../health/routes.ts';
+import type { ServerBindings } from '../runtime/types.ts';
+import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { ServerBindings } from '../runtime/types.ts';
+import { ApiError } from './api-error.ts';
+import { requestId } from './request-id.ts';
 
-export type AppEnv = { Bindings: ServerBindings };
+export type AppEnv = {
+  Bindings: ServerBindings;
+  Variables: { requestId: string; tenantId: string };
+};
+
+/** Seconds a client should wait before retrying when storage is unavailable. */
+export const unavailableRetryAfterSeconds = 5;
 
 export function createApp(logger: Logger): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(requestId());
   app.route('/', healthRoutes());
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.get('requestId') }, 404));
   app.onError((error, c) => {
-    logger.error('request failed', { error: errorFields(error), url: { path: c.req.path }, http: { request: { method: c.req.method } } });
-    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+    const id = c.get('requestId');
+    if (error instanceof ApiError) {
+      const body = { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
+      return c.json({ error: body, requestId: id }, error.status);
+    }
+    const context = { error: errorFields(error), url: { path: c.req.path }, http: { request: { method: c.req.method, id } } };
+    if (error instanceof StoreError && error.code === 'unavailable') {
+      logger.warn('storage unavailable: request refused', { ...context, error: errorFields(error.cause ?? error) });
+      c.header('Retry-After', String(unavailableRetryAfterSeconds));
+      return c.json({ error: { code: 'unavailable', message: 'storage is unavailable: nothing was accepted; retry later' }, requestId: id }, 503);
+    }
+    logger.error('request failed', context);
+    return c.json({ error: { code: 'internal', message: 'internal error' }, requestId: id }, 500);
   });
   return app;
 }

@@ -1,8 +1,9 @@
-// ingest-api: accepts tenants' events. For now it serves the management endpoints only.
+// ingest-api: accepts tenants' events (POST /v1/events) and the management endpoints.
 import { createApp } from '../http/create-app.ts';
+import { ingestRoutes } from '../ingest/routes.ts';
 import type { ServiceDefinition } from '../main/run-service.ts';
 
 export const ingestApiService: ServiceDefinition = {
   name: 'ingest-api',
-  createApp: ({ logger }) => createApp(logger),
+  createApp: ({ logger, store }) => createApp(logger).route('/', ingestRoutes(store)),
 };

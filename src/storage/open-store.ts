@@ -3,6 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
+import type { DurableQueue } from '../queue/durable-queue.ts';
+import { createSqlQueue } from '../queue/sql-queue.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { migrate, type MigrationResult } from './migrate.ts';
 import { openPostgresDriver } from './postgres-driver.ts';
@@ -15,6 +17,7 @@ export const sqliteFileName = 'lumetry.db';
 
 export interface OpenedStore {
   readonly store: Store;
+  readonly queue: DurableQueue;
   readonly migrations: MigrationResult;
 }
 
@@ -22,7 +25,7 @@ export async function openStore(config: Config, runtime: Runtime, applicationNam
   const driver = openDriver(config, runtime, applicationName);
   try {
     const migrations = await migrate(driver);
-    return { store: createSqlStore(driver), migrations };
+    return { store: createSqlStore(driver), queue: createSqlQueue(driver), migrations };
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;

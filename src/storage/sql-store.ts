@@ -1,5 +1,6 @@
 // The Store over either SQL driver: the SQL text and the row mapping exist once for both dialects.
 import { newId } from '../ids.ts';
+import { createSqlPipeline } from './sql-pipeline.ts';
 import type { Row, SqlDriver } from './sql.ts';
 import type { ApiKey, ApiKeyScope, Destination, NewApiKey, NewDestination, Store, Tenant } from './store.ts';
 
@@ -69,6 +70,8 @@ export function createSqlStore(driver: SqlDriver, clock: () => number = Date.now
 
     listDestinations: async (tenantId) =>
       (await driver.query('SELECT * FROM destinations WHERE tenant_id = $1 ORDER BY id', [tenantId])).map(toDestination),
+
+    ...createSqlPipeline(driver, clock),
 
     close: () => driver.close(),
   };

@@ -1,5 +1,6 @@
 // The storage contract every Lumetry process uses. Two adapters implement it (SQLite, PostgreSQL)
 // and one contract test suite runs against both.
+import type { QueueItem } from '../queue/durable-queue.ts';
 import type { Dialect } from './sql.ts';
 
 export type ApiKeyScope = 'ingest' | 'console';
@@ -43,6 +44,40 @@ export interface Destination {
 
 export type NewDestination = Pick<Destination, 'tenantId' | 'name' | 'url' | 'signingSecret' | 'eventTypes' | 'enabled'>;
 
+/** An event as accepted from a tenant; `data` is its JSON object, serialised. */
+export interface IncomingEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: number | null;
+  readonly data: string;
+}
+
+export interface AcceptedEvents {
+  readonly accepted: readonly string[];
+  readonly duplicates: readonly string[];
+}
+
+export interface FanOutResult {
+  readonly events: number;
+  readonly deliveries: number;
+}
+
+/** Everything one delivery attempt needs, read in one query. */
+export interface DeliveryJob {
+  readonly item: QueueItem;
+  readonly deliveryId: string;
+  readonly tenantId: string;
+  /** HTTP attempts made before this one. */
+  readonly attempts: number;
+  readonly event: { readonly id: string; readonly type: string; readonly occurredAt: number | null; readonly receivedAt: number; readonly data: string };
+  readonly destination: { readonly id: string; readonly url: string; readonly signingSecret: string; readonly enabled: boolean };
+}
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly job: DeliveryJob; readonly statusCode: number; readonly at: number }
+  | { readonly kind: 'retry'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number; readonly nextAttemptAt: number }
+  | { readonly kind: 'dead'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number };
+
 export interface Store {
   readonly dialect: Dialect;
   /** Resolves when the database answers a trivial query. */
@@ -59,5 +94,14 @@ export interface Store {
   revokeApiKey(tenantId: string, keyId: string): Promise<boolean>;
   createDestination(destination: NewDestination): Promise<Destination>;
   listDestinations(tenantId: string): Promise<Destination[]>;
+
+  /** Stores new events and their `ingest` queue items in one transaction; repeated ids are duplicates. */
+  acceptEvents(tenantId: string, events: readonly IncomingEvent[], meta: { receivedAt: number; traceContext: string | null }): Promise<AcceptedEvents>;
+  /** For claimed `ingest` items: one delivery per enabled, matching destination, queued on `delivery`; acks the items. One transaction. */
+  fanOut(owner: string, items: readonly QueueItem[]): Promise<FanOutResult>;
+  /** Reads the jobs for claimed `delivery` items; acks (as done) items whose delivery no longer exists. */
+  loadDeliveryJobs(owner: string, items: readonly QueueItem[]): Promise<DeliveryJob[]>;
+  /** Records attempts and settles their queue items (ack, retry at a time, dead-letter). One transaction. */
+  recordDeliveryOutcomes(owner: string, outcomes: readonly DeliveryOutcome[]): Promise<void>;
   close(): Promise<void>;
 }

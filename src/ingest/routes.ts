@@ -1,0 +1,64 @@
+// POST /v1/events: authenticate, check the media type and size, parse, validate, and answer 202
+// only once the events and their queue items are committed. Nothing is stored for a bad request.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { newId } from '../ids.ts';
+import { ApiError } from '../http/api-error.ts';
+import { requireApiKey } from '../http/api-key-auth.ts';
+import type { AppEnv } from '../http/create-app.ts';
+import { validate } from '../http/validation.ts';
+import type { IncomingEvent, Store } from '../storage/store.ts';
+import { batchSchema, type EventInput, eventSchema, maxBodyBytes } from './event-schema.ts';
+
+// https://www.w3.org/TR/trace-context/#traceparent-header-field-values
+const traceparent = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export function ingestRoutes(store: Store, clock: () => number = Date.now): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post(
+    '/v1/events',
+    requireApiKey(store, 'ingest'),
+    async (c, next) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type', 'send the events as application/json');
+      await next();
+    },
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError('payload_too_large', `the body must be at most ${maxBodyBytes} bytes`);
+      },
+    }),
+    async (c) => {
+      const receivedAt = clock();
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        throw new ApiError('invalid_json', 'the body is not valid JSON');
+      }
+      const inputs = isBatch(body) ? validate(batchSchema, body).events : [validate(eventSchema, body)];
+      const events = inputs.map((input) => toIncoming(input, receivedAt));
+      const incomingTrace = c.req.header('traceparent');
+      const result = await store.acceptEvents(c.get('tenantId'), events, {
+        receivedAt,
+        traceContext: incomingTrace !== undefined && traceparent.test(incomingTrace) ? incomingTrace : null,
+      });
+      return c.json({ accepted: result.accepted, duplicates: result.duplicates, requestId: c.get('requestId') }, 202);
+    },
+  );
+  return app;
+}
+
+function isBatch(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
+}
+
+function toIncoming(input: EventInput, receivedAt: number): IncomingEvent {
+  return {
+    id: input.id ?? newId('evt', receivedAt),
+    type: input.type,
+    occurredAt: input.timestamp === undefined ? null : Date.parse(input.timestamp),
+    data: JSON.stringify(input.data),
+  };
+}

@@ -1,0 +1,171 @@
+// The pipeline's storage steps. Each runs in one transaction so a crash leaves either all of a step
+// or none of it: accepted events with their ingest items; deliveries with their delivery items and
+// the ingest acks; delivery outcomes with their queue settlements.
+import { matchesEventType } from '../event-types.ts';
+import { newId } from '../ids.ts';
+import type { QueueItem } from '../queue/durable-queue.ts';
+import { ackItems, deadLetterItem, enqueueItems, placeholders, retryItem } from '../queue/sql-queue.ts';
+import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
+import type { AcceptedEvents, DeliveryJob, DeliveryOutcome, FanOutResult, IncomingEvent, Store } from './store.ts';
+
+type PipelineStore = Pick<Store, 'acceptEvents' | 'fanOut' | 'loadDeliveryJobs' | 'recordDeliveryOutcomes'>;
+
+const chunkSize = 400;
+
+export function createSqlPipeline(driver: SqlDriver, clock: () => number): PipelineStore {
+  return {
+    acceptEvents: (tenantId, events, meta) =>
+      driver.transaction(async (tx): Promise<AcceptedEvents> => {
+        const unique = [...new Map(events.map((event) => [event.id, event])).values()];
+        const inserted = new Set<string>();
+        for (const chunk of chunks(unique)) {
+          for (const row of await insertEvents(tx, tenantId, chunk, meta.receivedAt)) inserted.add(String(row.id));
+        }
+        const accepted = unique.filter((event) => inserted.has(event.id)).map((event) => event.id);
+        const payloads = accepted.map((eventId) => ({ payload: JSON.stringify({ tenantId, eventId }), receivedAt: meta.receivedAt, traceContext: meta.traceContext }));
+        await enqueueItems(tx, 'ingest', payloads, clock());
+        const duplicates = events.map((event) => event.id).filter((id, index) => !inserted.has(id) || events.findIndex((e) => e.id === id) !== index);
+        return { accepted, duplicates };
+      }),
+
+    fanOut: (owner, items) =>
+      driver.transaction(async (tx): Promise<FanOutResult> => {
+        const now = clock();
+        const refs = items.map((item) => ({ item, ...(JSON.parse(item.payload) as { tenantId: string; eventId: string }) }));
+        const byTenant = Map.groupBy(refs, (ref) => ref.tenantId);
+        let deliveries = 0;
+        let events = 0;
+        for (const [tenantId, tenantRefs] of byTenant) {
+          const destinations = await tx.query('SELECT id, event_types FROM destinations WHERE tenant_id = $1 AND enabled', [tenantId]);
+          const patterns = destinations.map((d) => ({ id: String(d.id), types: JSON.parse(String(d.event_types)) as string[] }));
+          for (const chunk of chunks(tenantRefs)) {
+            const ids = chunk.map((ref) => ref.eventId);
+            const found = await tx.query(`SELECT id, type FROM events WHERE tenant_id = $1 AND id IN (${placeholders(ids.length, 2)})`, [tenantId, ...ids]);
+            const typeOf = new Map(found.map((row) => [String(row.id), String(row.type)]));
+            events += found.length;
+            const planned = chunk.flatMap((ref) => {
+              const type = typeOf.get(ref.eventId);
+              if (type === undefined) return [];
+              return patterns.filter((d) => matchesEventType(d.types, type)).map((d) => ({ ref, destinationId: d.id, id: newId('dlv', now) }));
+            });
+            const created = new Set<string>();
+            for (const part of chunks(planned, 200)) {
+              for (const row of await insertDeliveries(tx, tenantId, part, now)) created.add(String(row.id));
+            }
+            const queued = planned.filter((p) => created.has(p.id));
+            deliveries += queued.length;
+            await enqueueItems(
+              tx,
+              'delivery',
+              queued.map((p) => ({ payload: JSON.stringify({ deliveryId: p.id }), receivedAt: p.ref.item.receivedAt, traceContext: p.ref.item.traceContext })),
+              now,
+            );
+            await tx.execute(`UPDATE events SET processed_at = $1 WHERE tenant_id = $2 AND processed_at IS NULL AND id IN (${placeholders(ids.length, 3)})`, [now, tenantId, ...ids]);
+          }
+        }
+        await ackItems(tx, owner, items.map((item) => item.id));
+        return { events, deliveries };
+      }),
+
+    loadDeliveryJobs: async (owner, items) => {
+      const byDelivery = new Map(items.map((item) => [(JSON.parse(item.payload) as { deliveryId: string }).deliveryId, item]));
+      const jobs: DeliveryJob[] = [];
+      for (const ids of chunks([...byDelivery.keys()])) {
+        const rows = await driver.query(
+          `SELECT d.id AS delivery_id, d.tenant_id, d.attempts, e.id AS event_id, e.type, e.occurred_at, e.received_at, e.data,
+                  s.id AS destination_id, s.url, s.signing_secret, s.enabled
+           FROM deliveries d
+           JOIN events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id
+           JOIN destinations s ON s.id = d.destination_id
+           WHERE d.status = 'pending' AND d.id IN (${placeholders(ids.length)})`,
+          ids,
+        );
+        for (const row of rows) jobs.push(toJob(row, byDelivery.get(String(row.delivery_id))!));
+      }
+      const settled = new Set(jobs.map((job) => job.item.id));
+      const stale = items.filter((item) => !settled.has(item.id)).map((item) => item.id);
+      if (stale.length > 0) await ackItems(driver, owner, stale);
+      return jobs;
+    },
+
+    recordDeliveryOutcomes: (owner, outcomes) =>
+      driver.transaction(async (tx) => {
+        const delivered = outcomes.filter((o) => o.kind === 'delivered');
+        for (const [statusCode, group] of Map.groupBy(delivered, (o) => o.statusCode)) {
+          for (const part of chunks(group)) {
+            const at = Math.max(...part.map((o) => o.at));
+            await tx.execute(
+              `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = $1, last_error = NULL,
+                 last_attempt_at = $2, delivered_at = $2, next_attempt_at = NULL, updated_at = $2
+               WHERE id IN (${placeholders(part.length, 3)})`,
+              [statusCode, at, ...part.map((o) => o.job.deliveryId)],
+            );
+          }
+        }
+        await ackItems(tx, owner, delivered.map((o) => o.job.item.id));
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'delivered') continue;
+          const dead = outcome.kind === 'dead';
+          await tx.execute(
+            `UPDATE deliveries SET status = $2, attempts = attempts + 1, last_status_code = $3, last_error = $4,
+               last_attempt_at = $5, next_attempt_at = $6, updated_at = $5
+             WHERE id = $1`,
+            [outcome.job.deliveryId, dead ? 'dead' : 'pending', outcome.statusCode, outcome.error, outcome.at, dead ? null : outcome.nextAttemptAt],
+          );
+          if (dead) await deadLetterItem(tx, owner, outcome.job.item.id, outcome.error, outcome.at);
+          else await retryItem(tx, owner, outcome.job.item.id, outcome.nextAttemptAt, outcome.error);
+        }
+      }),
+  };
+}
+
+function insertEvents(tx: SqlExecutor, tenantId: string, events: readonly IncomingEvent[], receivedAt: number): Promise<Row[]> {
+  const params: Param[] = [];
+  const rows = events.map((event) => {
+    params.push(tenantId, event.id, event.type, event.data, event.occurredAt, receivedAt);
+    return `(${placeholders(6, params.length - 5)})`;
+  });
+  return tx.query(
+    `INSERT INTO events (tenant_id, id, type, data, occurred_at, received_at) VALUES ${rows.join(', ')}
+     ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
+    params,
+  );
+}
+
+function insertDeliveries(tx: SqlExecutor, tenantId: string, planned: readonly { ref: { eventId: string }; destinationId: string; id: string }[], now: number): Promise<Row[]> {
+  if (planned.length === 0) return Promise.resolve([]);
+  const params: Param[] = [];
+  const rows = planned.map((p) => {
+    params.push(p.id, tenantId, p.ref.eventId, p.destinationId, now);
+    const n = params.length;
+    return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, 'pending', 0, $${n}, $${n})`;
+  });
+  return tx.query(
+    `INSERT INTO deliveries (id, tenant_id, event_id, destination_id, status, attempts, created_at, updated_at) VALUES ${rows.join(', ')}
+     ON CONFLICT (tenant_id, event_id, destination_id) DO NOTHING RETURNING id`,
+    params,
+  );
+}
+
+function toJob(row: Row, item: QueueItem): DeliveryJob {
+  return {
+    item,
+    deliveryId: String(row.delivery_id),
+    tenantId: String(row.tenant_id),
+    attempts: Number(row.attempts),
+    event: {
+      id: String(row.event_id),
+      type: String(row.type),
+      occurredAt: row.occurred_at === null ? null : Number(row.occurred_at),
+      receivedAt: Number(row.received_at),
+      data: String(row.data),
+    },
+    destination: { id: String(row.destination_id), url: String(row.url), signingSecret: String(row.signing_secret), enabled: Boolean(row.enabled) },
+  };
+}
+
+function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
