@@ -1,9 +1,14 @@
 // worker: runs the processing cycles over the durable queues; its HTTP port serves only the
-// management endpoints. For now it has no cycles to run.
+// management endpoints. The worker stops before storage closes and after the HTTP server.
 import { createApp } from '../src/http/create-app.ts';
 import type { ServiceDefinition } from '../src/main/run-service.ts';
+import { startWorker } from './worker.ts';
 
 export const workerService: ServiceDefinition = {
   name: 'worker',
   createApp: ({ logger }) => createApp(logger),
+  start: (context) => {
+    const worker = startWorker(context);
+    context.shutdown.add('worker', () => worker.stop());
+  },
 };

@@ -17,6 +17,19 @@ export interface Config {
   readonly host: string;
   readonly ports: Readonly<Record<ServiceName, number>>;
   readonly shutdownTimeoutMs: number;
+  readonly worker: { readonly batchSize: number; readonly idlePollMs: number; readonly leaseMs: number };
+  readonly delivery: {
+    readonly concurrency: number;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+  };
+  readonly destinations: {
+    /** Absent: any host. */
+    readonly allowedHosts: readonly string[] | undefined;
+    readonly blockPrivate: boolean;
+  };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
 }
 
@@ -35,6 +48,15 @@ export function toConfig(values: ParsedValues, cwd: string): Config {
       worker: values.LUMETRY_WORKER_PORT,
     },
     shutdownTimeoutMs: values.LUMETRY_SHUTDOWN_TIMEOUT_MS,
+    worker: { batchSize: values.LUMETRY_WORKER_BATCH_SIZE, idlePollMs: values.LUMETRY_WORKER_IDLE_POLL_MS, leaseMs: values.LUMETRY_WORKER_LEASE_MS },
+    delivery: {
+      concurrency: values.LUMETRY_DELIVERY_CONCURRENCY,
+      timeoutMs: values.LUMETRY_DELIVERY_TIMEOUT_MS,
+      maxAttempts: values.LUMETRY_DELIVERY_MAX_ATTEMPTS,
+      backoffBaseMs: values.LUMETRY_DELIVERY_BACKOFF_BASE_MS,
+      backoffMaxMs: values.LUMETRY_DELIVERY_BACKOFF_MAX_MS,
+    },
+    destinations: { allowedHosts: values.LUMETRY_DESTINATION_ALLOWED_HOSTS, blockPrivate: values.LUMETRY_DESTINATION_BLOCK_PRIVATE },
     log: { level: values.LUMETRY_LOG_LEVEL, format: values.LUMETRY_LOG_FORMAT },
   });
 }

@@ -37,3 +37,19 @@ export const postgresUrl = v.pipe(
     }
   }, 'must be a postgres:// or postgresql:// URL with a host'),
 );
+
+export const boolean = v.pipe(
+  v.string(),
+  v.picklist(['true', 'false'], 'must be true or false'),
+  v.transform((value) => value === 'true'),
+);
+
+/** Comma-separated host names; `*.example.com` also matches every subdomain. */
+export const hostPatterns = v.pipe(
+  v.string(),
+  v.transform((value) => value.split(',').map((part) => part.trim().toLowerCase()).filter((part) => part !== '')),
+  v.check(
+    (patterns) => patterns.length > 0 && patterns.every((p) => /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$|^\[?[0-9a-f:.]+\]?$/.test(p)),
+    'must be a comma-separated list of host names, such as hooks.example.com,*.partner.example',
+  ),
+);

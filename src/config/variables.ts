@@ -1,7 +1,7 @@
 // Every setting Lumetry reads, in one table: the parser, `lumetry config` and the documentation test
 // all read this, so a variable cannot exist in one place and be missing from another.
 import type * as v from 'valibot';
-import { directory, hostname, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
+import { boolean, directory, hostPatterns, hostname, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
 
 export interface VariableSpec {
   readonly schema: v.GenericSchema<string, unknown>;
@@ -45,6 +45,55 @@ export const variables = {
     schema: wholeNumber(100, 600_000),
     default: '20000',
     description: 'Longest a graceful shutdown may take before the process exits anyway with code 1.',
+  },
+  LUMETRY_WORKER_BATCH_SIZE: {
+    schema: wholeNumber(1, 1000),
+    default: '500',
+    description: 'Most ingest queue items the worker claims and fans out in one transaction.',
+  },
+  LUMETRY_WORKER_IDLE_POLL_MS: {
+    schema: wholeNumber(10, 10_000),
+    default: '200',
+    description: 'Longest the worker waits between looks at an empty queue.',
+  },
+  LUMETRY_WORKER_LEASE_MS: {
+    schema: wholeNumber(1000, 3_600_000),
+    default: '30000',
+    description: 'How long a claimed batch stays with a worker that stopped answering before another may take it. A delivery lease adds the delivery timeout.',
+  },
+  LUMETRY_DELIVERY_CONCURRENCY: {
+    schema: wholeNumber(1, 256),
+    default: '64',
+    description: 'Most deliveries one worker has in flight. At most 256: Bun caps concurrent fetches there by default.',
+  },
+  LUMETRY_DELIVERY_TIMEOUT_MS: {
+    schema: wholeNumber(100, 300_000),
+    default: '10000',
+    description: 'How long one delivery attempt may take, connection to last byte, before it counts as failed and is retried.',
+  },
+  LUMETRY_DELIVERY_MAX_ATTEMPTS: {
+    schema: wholeNumber(1, 100),
+    default: '10',
+    description: 'Attempts per delivery before it is dead-lettered.',
+  },
+  LUMETRY_DELIVERY_BACKOFF_BASE_MS: {
+    schema: wholeNumber(1, 3_600_000),
+    default: '1000',
+    description: 'Retry back-off: attempt n waits a random time up to base × 2^(n-1), capped by the maximum.',
+  },
+  LUMETRY_DELIVERY_BACKOFF_MAX_MS: {
+    schema: wholeNumber(1, 86_400_000),
+    default: '600000',
+    description: 'Longest retry back-off, and the most a Retry-After header can ask for.',
+  },
+  LUMETRY_DESTINATION_ALLOWED_HOSTS: {
+    schema: hostPatterns,
+    description: 'If set, deliveries go only to these hosts (comma-separated; *.example.com matches subdomains).',
+  },
+  LUMETRY_DESTINATION_BLOCK_PRIVATE: {
+    schema: boolean,
+    default: 'false',
+    description: 'true refuses destinations that are or resolve to loopback, private, link-local or other non-public addresses.',
   },
   LUMETRY_LOG_LEVEL: {
     schema: oneOf(['debug', 'info', 'warn', 'error']),

@@ -10,6 +10,7 @@ import type { AppEnv } from '../http/create-app.ts';
 import { createShutdown, type Shutdown } from '../lifecycle/shutdown.ts';
 import { handleStopSignals, stopProcess } from '../lifecycle/signals.ts';
 import { loadRuntime, type Runtime } from '../runtime/index.ts';
+import type { DurableQueue } from '../queue/durable-queue.ts';
 import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
@@ -22,12 +23,15 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly runtime: Runtime;
   readonly store: Store;
+  readonly queue: DurableQueue;
   readonly shutdown: Shutdown;
 }
 
 export interface ServiceDefinition {
   readonly name: ServiceName;
   createApp(context: ServiceContext): Hono<AppEnv>;
+  /** Background work beside the HTTP server; registers its own shutdown step. */
+  start?(context: ServiceContext): void;
 }
 
 export async function runService(definition: ServiceDefinition): Promise<void> {
@@ -53,12 +57,14 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
 
   try {
     const runtime = await loadRuntime();
-    const { store, migrations } = await openStore(config, runtime, `lumetry-${definition.name}`);
+    const { store, queue, migrations } = await openStore(config, runtime, `lumetry-${definition.name}`);
     shutdown.add('storage', () => store.close());
     logger.info('storage ready', {
       lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
     });
-    const app = definition.createApp({ config, logger, runtime, store, shutdown });
+    const context = { config, logger, runtime, store, queue, shutdown };
+    definition.start?.(context);
+    const app = definition.createApp(context);
     const server = await runtime.serve(app.fetch, { hostname: config.host, port: config.ports[definition.name] });
     shutdown.add('http server', () => server.stop());
     logger.info('listening', {

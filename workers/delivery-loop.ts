@@ -1,0 +1,76 @@
+// The delivery side of the worker: keeps up to `concurrency` attempts in flight, claiming only as
+// many items as there is room for, and writes finished attempts back in batches (one transaction
+// per batch). On stop it claims nothing more, lets the attempts in flight finish, and writes them.
+import type { DurableQueue } from '../src/queue/durable-queue.ts';
+import type { DeliveryOutcome, Store } from '../src/storage/store.ts';
+import { errorFields } from '../src/telemetry/error-fields.ts';
+import type { Logger } from '../src/telemetry/logger.ts';
+import { type DeliverySettings, deliver } from './deliver.ts';
+import type { IdleWait } from './idle-wait.ts';
+
+const flushEveryMs = 20;
+const flushAtCount = 200;
+
+export interface DeliveryLoopOptions {
+  readonly store: Store;
+  readonly queue: DurableQueue;
+  readonly logger: Logger;
+  readonly owner: string;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly settings: DeliverySettings;
+  readonly idle: IdleWait;
+}
+
+export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: AbortSignal): Promise<void> {
+  const { store, queue, logger, owner, concurrency } = options;
+  // A lease outlives the attempt and the write-back, so a healthy worker never loses its items.
+  const leaseMs = options.settings.timeoutMs + options.leaseMs;
+  const inFlight = new Set<Promise<void>>();
+  let pending: DeliveryOutcome[] = [];
+  let lastFlush = Date.now();
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    try {
+      await store.recordDeliveryOutcomes(owner, batch);
+    } catch (error) {
+      pending = batch.concat(pending);
+      logger.error('could not record delivery results: retrying', { error: errorFields(error), lumetry: { queue: 'delivery', results: batch.length } });
+      await options.idle.wait(signal);
+    }
+    lastFlush = Date.now();
+  };
+
+  while (!signal.aborted) {
+    try {
+      const room = concurrency - inFlight.size;
+      let claimed = 0;
+      if (room > 0) {
+        const items = await queue.claim('delivery', { limit: room, leaseMs, owner });
+        claimed = items.length;
+        for (const job of await store.loadDeliveryJobs(owner, items)) {
+          const attempt = deliver(job, options.settings).then((outcome) => void pending.push(outcome));
+          inFlight.add(attempt);
+          void attempt.finally(() => inFlight.delete(attempt));
+        }
+      }
+      const due = pending.length >= flushAtCount || inFlight.size === 0 || Date.now() - lastFlush >= flushEveryMs;
+      if (pending.length > 0 && due) await flush();
+      if (claimed > 0) options.idle.reset();
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      else if (claimed === 0) await Promise.race([options.idle.wait(signal), ...(inFlight.size > 0 ? [Promise.race(inFlight)] : [])]);
+    } catch (error) {
+      logger.error('delivery cycle failed: its items return when their lease expires', { error: errorFields(error), lumetry: { queue: 'delivery' } });
+      await options.idle.wait(signal);
+    }
+  }
+  await Promise.all(inFlight);
+  while (pending.length > 0) {
+    const before = pending.length;
+    await flush();
+    if (pending.length >= before) break;
+  }
+}

@@ -1,0 +1,47 @@
+// The ingest side of the worker: claim a batch from `ingest`, and in one transaction store one
+// delivery per matching destination, queue those on `delivery`, and ack the batch. A crash before
+// the commit leaves the lease to expire and the batch to be claimed again: nothing is lost.
+import type { DurableQueue } from '../src/queue/durable-queue.ts';
+import type { Store } from '../src/storage/store.ts';
+import { errorFields } from '../src/telemetry/error-fields.ts';
+import type { Logger } from '../src/telemetry/logger.ts';
+import type { IdleWait } from './idle-wait.ts';
+
+/** Ingest items that keep failing are parked after this many claims, so one cannot block the rest. */
+export const maxIngestAttempts = 10;
+
+export interface FanOutLoopOptions {
+  readonly store: Store;
+  readonly queue: DurableQueue;
+  readonly logger: Logger;
+  readonly owner: string;
+  readonly batchSize: number;
+  readonly leaseMs: number;
+  readonly idle: IdleWait;
+  /** Called when deliveries were queued, to wake the delivery loop at once. */
+  readonly onDeliveriesQueued: () => void;
+}
+
+export async function runFanOutLoop(options: FanOutLoopOptions, signal: AbortSignal): Promise<void> {
+  const { store, queue, logger, owner } = options;
+  while (!signal.aborted) {
+    try {
+      const claimed = await queue.claim('ingest', { limit: options.batchSize, leaseMs: options.leaseMs, owner });
+      if (claimed.length === 0) {
+        await options.idle.wait(signal);
+        continue;
+      }
+      options.idle.reset();
+      const poisoned = claimed.filter((item) => item.attempts > maxIngestAttempts);
+      for (const item of poisoned) {
+        await queue.deadLetter(owner, item.id, `failed ${maxIngestAttempts} times`);
+        logger.error('ingest item dead-lettered after repeated failures', { lumetry: { queue_item_id: item.id } });
+      }
+      const result = await store.fanOut(owner, claimed.filter((item) => item.attempts <= maxIngestAttempts));
+      if (result.deliveries > 0) options.onDeliveriesQueued();
+    } catch (error) {
+      logger.error('processing cycle failed: its items return when their lease expires', { error: errorFields(error), lumetry: { queue: 'ingest' } });
+      await options.idle.wait(signal);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// The worker: two processing loops over the durable queues, sharing one store. `stop()` makes both
+// loops finish the work in hand (a fan-out transaction, the attempts in flight) and return.
+import { hostname } from 'node:os';
+import type { Config } from '../src/config/config.ts';
+import type { DurableQueue } from '../src/queue/durable-queue.ts';
+import type { Store } from '../src/storage/store.ts';
+import type { Logger } from '../src/telemetry/logger.ts';
+import { version } from '../src/version.ts';
+import { runDeliveryLoop } from './delivery-loop.ts';
+import { runFanOutLoop } from './fan-out-loop.ts';
+import { idleWait } from './idle-wait.ts';
+
+export interface WorkerDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly queue: DurableQueue;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+}
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+export function startWorker(deps: WorkerDeps): Worker {
+  const { config, store, queue, logger } = deps;
+  const owner = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+  const controller = new AbortController();
+  const deliveryIdle = idleWait(10, config.worker.idlePollMs);
+  const fanOut = runFanOutLoop(
+    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: idleWait(10, config.worker.idlePollMs), onDeliveriesQueued: () => deliveryIdle.wake() },
+    controller.signal,
+  );
+  const deliveries = runDeliveryLoop(
+    {
+      store,
+      queue,
+      logger,
+      owner,
+      concurrency: config.delivery.concurrency,
+      leaseMs: config.worker.leaseMs,
+      idle: deliveryIdle,
+      settings: {
+        timeoutMs: config.delivery.timeoutMs,
+        maxAttempts: config.delivery.maxAttempts,
+        backoff: { baseMs: config.delivery.backoffBaseMs, maxMs: config.delivery.backoffMaxMs },
+        policy: config.destinations,
+        userAgent: `Lumetry/${version}`,
+        clock: deps.clock ?? Date.now,
+      },
+    },
+    controller.signal,
+  );
+  logger.info('worker started', { lumetry: { worker_owner: owner, delivery_concurrency: config.delivery.concurrency } });
+  return {
+    stop: async () => {
+      controller.abort();
+      await Promise.all([fanOut, deliveries]);
+      logger.info('worker stopped: work in hand finished');
+    },
+  };
+}
