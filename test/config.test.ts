@@ -45,6 +45,9 @@ describe('bad values', () => {
     ['LUMETRY_LOG_FORMAT', 'xml', /must be one of json, text/],
     ['LUMETRY_HOST', 'two words', /host name or an IP address/],
     ['LUMETRY_DATABASE_URL', 'mysql://db/x', /postgres:\/\/ or postgresql:\/\/ URL/],
+    ['LUMETRY_DELIVERY_CONCURRENCY', '257', /from 1 to 256/],
+    ['LUMETRY_DESTINATION_BLOCK_PRIVATE', 'yes', /must be true or false/],
+    ['LUMETRY_DESTINATION_ALLOWED_HOSTS', 'https://hooks.example.com/', /comma-separated list of host names/],
   ];
   for (const [name, value, reason] of cases) {
     test(`${name}=${value} is refused with its reason`, () => {
@@ -68,6 +71,12 @@ describe('bad values', () => {
     assert.ok(!result.ok);
     assert.doesNotMatch(JSON.stringify(result.problems), /s3cr3t/);
   });
+});
+
+test('the destination allow-list is split, trimmed and lower-cased', () => {
+  const result = loadConfig({ LUMETRY_DESTINATION_ALLOWED_HOSTS: ' Hooks.Example.com, *.partner.test ,', LUMETRY_DESTINATION_BLOCK_PRIVATE: 'true' }, '/');
+  assert.ok(result.ok);
+  assert.deepEqual(result.config.destinations, { allowedHosts: ['hooks.example.com', '*.partner.test'], blockPrivate: true });
 });
 
 describe('secrets from files', () => {
