@@ -91,6 +91,26 @@ for (const target of sqlTargets) {
       assert.equal(listed?.enabled, false);
       assert.deepEqual(await store.listDestinations((await store.findTenant('globex'))!.id), []);
     });
+
+    test('committed events wake waiting workers where the database can signal (PostgreSQL), never before the commit', { timeout: 20_000 }, async () => {
+      const acme = (await store.findTenant('acme'))!;
+      const heard: string[] = [];
+      const stop = await store.onWork((queue) => heard.push(queue));
+      try {
+        const event = { id: 'wake-1', type: 't', occurredAt: null, data: '{}' };
+        assert.deepEqual(await store.acceptEvents(acme.id, [event], { receivedAt: 1, traceContext: null }), { accepted: ['wake-1'], duplicates: [] });
+        assert.deepEqual(await store.acceptEvents(acme.id, [event], { receivedAt: 2, traceContext: null }), { accepted: [], duplicates: ['wake-1'] });
+        if (store.dialect === 'postgres') {
+          for (let i = 0; i < 200 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+          assert.deepEqual(heard, ['ingest'], 'one signal for the batch that queued work, none for the duplicate');
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          assert.deepEqual(heard, [], 'SQLite has no signal; workers poll');
+        }
+      } finally {
+        await stop();
+      }
+    });
   });
 }
 

@@ -7,8 +7,8 @@ import { startWorker } from './worker.ts';
 export const workerService: ServiceDefinition = {
   name: 'worker',
   createApp: ({ logger }) => createApp(logger),
-  start: (context) => {
-    const worker = startWorker(context);
+  start: async (context) => {
+    const worker = await startWorker(context);
     context.shutdown.add('worker', () => worker.stop());
   },
 };

@@ -22,13 +22,15 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export function startWorker(deps: WorkerDeps): Worker {
+export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const { config, store, queue, logger } = deps;
   const owner = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const controller = new AbortController();
   const deliveryIdle = idleWait(10, config.worker.idlePollMs);
+  const ingestIdle = idleWait(10, config.worker.idlePollMs);
+  const stopListening = await store.onWork((queueName) => (queueName === 'ingest' ? ingestIdle : deliveryIdle).wake());
   const fanOut = runFanOutLoop(
-    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: idleWait(10, config.worker.idlePollMs), onDeliveriesQueued: () => deliveryIdle.wake() },
+    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake() },
     controller.signal,
   );
   const deliveries = runDeliveryLoop(
@@ -55,6 +57,7 @@ export function startWorker(deps: WorkerDeps): Worker {
   return {
     stop: async () => {
       controller.abort();
+      await stopListening();
       await Promise.all([fanOut, deliveries]);
       logger.info('worker stopped: work in hand finished');
     },

@@ -31,7 +31,7 @@ export interface ServiceDefinition {
   readonly name: ServiceName;
   createApp(context: ServiceContext): Hono<AppEnv>;
   /** Background work beside the HTTP server; registers its own shutdown step. */
-  start?(context: ServiceContext): void;
+  start?(context: ServiceContext): Promise<void>;
 }
 
 export async function runService(definition: ServiceDefinition): Promise<void> {
@@ -63,7 +63,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
       lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
     });
     const context = { config, logger, runtime, store, queue, shutdown };
-    definition.start?.(context);
+    await definition.start?.(context);
     const app = definition.createApp(context);
     const server = await runtime.serve(app.fetch, { hostname: config.host, port: config.ports[definition.name] });
     shutdown.add('http server', () => server.stop());

@@ -26,6 +26,13 @@ export function openPostgresDriver(options: PostgresOptions): SqlDriver {
     dialect: 'postgres',
     ...base,
     transaction: (work) => translate(() => sql.begin((tx) => work(executor(tx)))) as Promise<never>,
+    signals: {
+      notify: async (tx, channel, payload) => void (await tx.query('SELECT pg_notify($1, $2)', [channel, payload])),
+      listen: async (channel, onSignal) => {
+        const subscription = await sql.listen(channel, onSignal);
+        return () => subscription.unlisten();
+      },
+    },
     close: () => sql.end({ timeout: 5 }),
   };
 }

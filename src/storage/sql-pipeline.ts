@@ -8,9 +8,10 @@ import { ackItems, deadLetterItem, enqueueItems, placeholders, retryItem } from 
 import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
 import type { AcceptedEvents, DeliveryJob, DeliveryOutcome, FanOutResult, IncomingEvent, Store } from './store.ts';
 
-type PipelineStore = Pick<Store, 'acceptEvents' | 'fanOut' | 'loadDeliveryJobs' | 'recordDeliveryOutcomes'>;
+type PipelineStore = Pick<Store, 'acceptEvents' | 'fanOut' | 'loadDeliveryJobs' | 'recordDeliveryOutcomes' | 'onWork'>;
 
 const chunkSize = 400;
+const workChannel = 'lumetry_work';
 
 export function createSqlPipeline(driver: SqlDriver, clock: () => number): PipelineStore {
   return {
@@ -24,6 +25,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
         const accepted = unique.filter((event) => inserted.has(event.id)).map((event) => event.id);
         const payloads = accepted.map((eventId) => ({ payload: JSON.stringify({ tenantId, eventId }), receivedAt: meta.receivedAt, traceContext: meta.traceContext }));
         await enqueueItems(tx, 'ingest', payloads, clock());
+        if (accepted.length > 0) await driver.signals?.notify(tx, workChannel, 'ingest');
         const duplicates = events.map((event) => event.id).filter((id, index) => !inserted.has(id) || events.findIndex((e) => e.id === id) !== index);
         return { accepted, duplicates };
       }),
@@ -64,6 +66,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
           }
         }
         await ackItems(tx, owner, items.map((item) => item.id));
+        if (deliveries > 0) await driver.signals?.notify(tx, workChannel, 'delivery');
         return { events, deliveries };
       }),
 
@@ -86,6 +89,13 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
       const stale = items.filter((item) => !settled.has(item.id)).map((item) => item.id);
       if (stale.length > 0) await ackItems(driver, owner, stale);
       return jobs;
+    },
+
+    onWork: async (onWork) => {
+      if (!driver.signals) return async () => {};
+      return driver.signals.listen(workChannel, (payload) => {
+        if (payload === 'ingest' || payload === 'delivery') onWork(payload);
+      });
     },
 
     recordDeliveryOutcomes: (owner, outcomes) =>

@@ -17,5 +17,13 @@ export interface SqlDriver extends SqlExecutor {
   readonly dialect: Dialect;
   /** Runs `work` in one transaction that holds the database's write lock where the dialect has one. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Where the database can signal other processes (PostgreSQL NOTIFY): `notify` inside a
+   * transaction is delivered to listeners when it commits. Absent on SQLite, where workers poll.
+   */
+  readonly signals?: {
+    notify(tx: SqlExecutor, channel: string, payload: string): Promise<void>;
+    listen(channel: string, onSignal: (payload: string) => void): Promise<() => Promise<void>>;
+  };
   close(): Promise<void>;
 }

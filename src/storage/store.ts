@@ -1,6 +1,6 @@
 // The storage contract every Lumetry process uses. Two adapters implement it (SQLite, PostgreSQL)
 // and one contract test suite runs against both.
-import type { QueueItem } from '../queue/durable-queue.ts';
+import type { QueueItem, QueueName } from '../queue/durable-queue.ts';
 import type { Dialect } from './sql.ts';
 
 export type ApiKeyScope = 'ingest' | 'console';
@@ -103,5 +103,10 @@ export interface Store {
   loadDeliveryJobs(owner: string, items: readonly QueueItem[]): Promise<DeliveryJob[]>;
   /** Records attempts and settles their queue items (ack, retry at a time, dead-letter). One transaction. */
   recordDeliveryOutcomes(owner: string, outcomes: readonly DeliveryOutcome[]): Promise<void>;
+  /**
+   * Calls `onWork` soon after another process commits new work to a queue, where the database can
+   * tell (PostgreSQL); elsewhere it never calls and workers rely on polling. Resolves a stop function.
+   */
+  onWork(onWork: (queue: QueueName) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
