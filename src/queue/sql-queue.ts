@@ -4,21 +4,17 @@
 // The statement functions take an executor so the store can enqueue and ack inside its own
 // transactions (events and their queue items commit together or not at all).
 import type { Dialect, Param, Row, SqlDriver, SqlExecutor } from '../storage/sql.ts';
+import { inList, insertChunks, valuesRows } from '../storage/sql-shapes.ts';
 import type { ClaimOptions, DurableQueue, NewQueueItem, QueueItem, QueueName, QueueStats } from './durable-queue.ts';
 
-const rowsPerInsert = 500;
+/** The most ids one IN list holds (after padding to a power of two). */
+export const idsPerStatement = 256;
 
 export async function enqueueItems(tx: SqlExecutor, queue: QueueName, items: readonly NewQueueItem[], now: number): Promise<void> {
-  for (let start = 0; start < items.length; start += rowsPerInsert) {
-    const chunk = items.slice(start, start + rowsPerInsert);
-    const params: Param[] = [];
-    const rows = chunk.map((item) => {
-      params.push(queue, item.payload, item.traceContext, item.receivedAt, now, item.availableAt ?? now);
-      const n = params.length;
-      return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-    });
+  for (const chunk of insertChunks(items)) {
+    const params: Param[] = chunk.flatMap((item) => [queue, item.payload, item.traceContext, item.receivedAt, now, item.availableAt ?? now]);
     await tx.execute(
-      `INSERT INTO queue_items (queue, payload, trace_context, received_at, enqueued_at, available_at) VALUES ${rows.join(', ')}`,
+      `INSERT INTO queue_items (queue, payload, trace_context, received_at, enqueued_at, available_at) VALUES ${valuesRows(chunk.length, 6)}`,
       params,
     );
   }
@@ -26,11 +22,17 @@ export async function enqueueItems(tx: SqlExecutor, queue: QueueName, items: rea
 
 export async function ackItems(tx: SqlExecutor, owner: string, ids: readonly number[]): Promise<number> {
   let acked = 0;
-  for (let start = 0; start < ids.length; start += rowsPerInsert) {
-    const chunk = ids.slice(start, start + rowsPerInsert);
-    acked += await tx.execute(`DELETE FROM queue_items WHERE lease_owner = $1 AND id IN (${placeholders(chunk.length, 2)})`, [owner, ...chunk]);
+  for (const chunk of slices(ids, idsPerStatement)) {
+    const list = inList(chunk, 2);
+    acked += await tx.execute(`DELETE FROM queue_items WHERE lease_owner = $1 AND id IN (${list.sql})`, [owner, ...list.params]);
   }
   return acked;
+}
+
+export function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
 }
 
 export function retryItem(tx: SqlExecutor, owner: string, id: number, availableAt: number, error: string): Promise<number> {
@@ -45,10 +47,6 @@ export function deadLetterItem(tx: SqlExecutor, owner: string, id: number, error
     'UPDATE queue_items SET lease_owner = NULL, dead_lettered_at = $3, last_error = $4 WHERE id = $1 AND lease_owner = $2 AND dead_lettered_at IS NULL',
     [id, owner, now, error],
   );
-}
-
-export function placeholders(count: number, first = 1): string {
-  return Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
 }
 
 export function createSqlQueue(driver: SqlDriver, clock: () => number = Date.now): DurableQueue {
@@ -68,14 +66,18 @@ export function createSqlQueue(driver: SqlDriver, clock: () => number = Date.now
 
     deadLetter: async (owner, id, error) => (await deadLetterItem(driver, owner, id, error, clock())) === 1,
 
-    release: async (owner, ids) =>
-      ids.length === 0
-        ? 0
-        : driver.execute(
-            `UPDATE queue_items SET lease_owner = NULL, available_at = $2, attempts = attempts - 1
-             WHERE lease_owner = $1 AND dead_lettered_at IS NULL AND id IN (${placeholders(ids.length, 3)})`,
-            [owner, clock(), ...ids],
-          ),
+    release: async (owner, ids) => {
+      let released = 0;
+      for (const chunk of slices(ids, idsPerStatement)) {
+        const list = inList(chunk, 3);
+        released += await driver.execute(
+          `UPDATE queue_items SET lease_owner = NULL, available_at = $2, attempts = attempts - 1
+           WHERE lease_owner = $1 AND dead_lettered_at IS NULL AND id IN (${list.sql})`,
+          [owner, clock(), ...list.params],
+        );
+      }
+      return released;
+    },
 
     stats: async (queue): Promise<QueueStats> => {
       const now = clock();

@@ -4,13 +4,13 @@
 import { matchesEventType } from '../event-types.ts';
 import { newId } from '../ids.ts';
 import type { QueueItem } from '../queue/durable-queue.ts';
-import { ackItems, deadLetterItem, enqueueItems, placeholders, retryItem } from '../queue/sql-queue.ts';
+import { ackItems, deadLetterItem, enqueueItems, idsPerStatement, retryItem, slices } from '../queue/sql-queue.ts';
 import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
+import { inList, insertChunks, valuesRows } from './sql-shapes.ts';
 import type { AcceptedEvents, DeliveryJob, DeliveryOutcome, FanOutResult, IncomingEvent, Store } from './store.ts';
 
 type PipelineStore = Pick<Store, 'acceptEvents' | 'fanOut' | 'loadDeliveryJobs' | 'recordDeliveryOutcomes' | 'onWork'>;
 
-const chunkSize = 400;
 const workChannel = 'lumetry_work';
 
 export function createSqlPipeline(driver: SqlDriver, clock: () => number): PipelineStore {
@@ -19,7 +19,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
       driver.transaction(async (tx): Promise<AcceptedEvents> => {
         const unique = [...new Map(events.map((event) => [event.id, event])).values()];
         const inserted = new Set<string>();
-        for (const chunk of chunks(unique)) {
+        for (const chunk of insertChunks(unique)) {
           for (const row of await insertEvents(tx, tenantId, chunk, meta.receivedAt)) inserted.add(String(row.id));
         }
         const accepted = unique.filter((event) => inserted.has(event.id)).map((event) => event.id);
@@ -40,9 +40,10 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
         for (const [tenantId, tenantRefs] of byTenant) {
           const destinations = await tx.query('SELECT id, event_types FROM destinations WHERE tenant_id = $1 AND enabled', [tenantId]);
           const patterns = destinations.map((d) => ({ id: String(d.id), types: JSON.parse(String(d.event_types)) as string[] }));
-          for (const chunk of chunks(tenantRefs)) {
-            const ids = chunk.map((ref) => ref.eventId);
-            const found = await tx.query(`SELECT id, type FROM events WHERE tenant_id = $1 AND id IN (${placeholders(ids.length, 2)})`, [tenantId, ...ids]);
+          for (const chunk of slices(tenantRefs, idsPerStatement)) {
+            const eventIds = chunk.map((ref) => ref.eventId);
+            const selected = inList(eventIds, 2);
+            const found = await tx.query(`SELECT id, type FROM events WHERE tenant_id = $1 AND id IN (${selected.sql})`, [tenantId, ...selected.params]);
             const typeOf = new Map(found.map((row) => [String(row.id), String(row.type)]));
             events += found.length;
             const planned = chunk.flatMap((ref) => {
@@ -51,7 +52,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
               return patterns.filter((d) => matchesEventType(d.types, type)).map((d) => ({ ref, destinationId: d.id, id: newId('dlv', now) }));
             });
             const created = new Set<string>();
-            for (const part of chunks(planned, 200)) {
+            for (const part of insertChunks(planned)) {
               for (const row of await insertDeliveries(tx, tenantId, part, now)) created.add(String(row.id));
             }
             const queued = planned.filter((p) => created.has(p.id));
@@ -62,7 +63,8 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
               queued.map((p) => ({ payload: JSON.stringify({ deliveryId: p.id }), receivedAt: p.ref.item.receivedAt, traceContext: p.ref.item.traceContext })),
               now,
             );
-            await tx.execute(`UPDATE events SET processed_at = $1 WHERE tenant_id = $2 AND processed_at IS NULL AND id IN (${placeholders(ids.length, 3)})`, [now, tenantId, ...ids]);
+            const processed = inList(eventIds, 3);
+            await tx.execute(`UPDATE events SET processed_at = $1 WHERE tenant_id = $2 AND processed_at IS NULL AND id IN (${processed.sql})`, [now, tenantId, ...processed.params]);
           }
         }
         await ackItems(tx, owner, items.map((item) => item.id));
@@ -73,15 +75,16 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
     loadDeliveryJobs: async (owner, items) => {
       const byDelivery = new Map(items.map((item) => [(JSON.parse(item.payload) as { deliveryId: string }).deliveryId, item]));
       const jobs: DeliveryJob[] = [];
-      for (const ids of chunks([...byDelivery.keys()])) {
+      for (const chunk of slices([...byDelivery.keys()], idsPerStatement)) {
+        const ids = inList(chunk, 1);
         const rows = await driver.query(
           `SELECT d.id AS delivery_id, d.tenant_id, d.attempts, e.id AS event_id, e.type, e.occurred_at, e.received_at, e.data,
                   s.id AS destination_id, s.url, s.signing_secret, s.enabled
            FROM deliveries d
            JOIN events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id
            JOIN destinations s ON s.id = d.destination_id
-           WHERE d.status = 'pending' AND d.id IN (${placeholders(ids.length)})`,
-          ids,
+           WHERE d.status = 'pending' AND d.id IN (${ids.sql})`,
+          ids.params,
         );
         for (const row of rows) jobs.push(toJob(row, byDelivery.get(String(row.delivery_id))!));
       }
@@ -102,13 +105,14 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
       driver.transaction(async (tx) => {
         const delivered = outcomes.filter((o) => o.kind === 'delivered');
         for (const [statusCode, group] of Map.groupBy(delivered, (o) => o.statusCode)) {
-          for (const part of chunks(group)) {
+          for (const part of slices(group, idsPerStatement)) {
             const at = Math.max(...part.map((o) => o.at));
+            const ids = inList(part.map((o) => o.job.deliveryId), 3);
             await tx.execute(
               `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = $1, last_error = NULL,
                  last_attempt_at = $2, delivered_at = $2, next_attempt_at = NULL, updated_at = $2
-               WHERE id IN (${placeholders(part.length, 3)})`,
-              [statusCode, at, ...part.map((o) => o.job.deliveryId)],
+               WHERE id IN (${ids.sql})`,
+              [statusCode, at, ...ids.params],
             );
           }
         }
@@ -130,28 +134,18 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
 }
 
 function insertEvents(tx: SqlExecutor, tenantId: string, events: readonly IncomingEvent[], receivedAt: number): Promise<Row[]> {
-  const params: Param[] = [];
-  const rows = events.map((event) => {
-    params.push(tenantId, event.id, event.type, event.data, event.occurredAt, receivedAt);
-    return `(${placeholders(6, params.length - 5)})`;
-  });
+  const params: Param[] = events.flatMap((event) => [tenantId, event.id, event.type, event.data, event.occurredAt, receivedAt]);
   return tx.query(
-    `INSERT INTO events (tenant_id, id, type, data, occurred_at, received_at) VALUES ${rows.join(', ')}
+    `INSERT INTO events (tenant_id, id, type, data, occurred_at, received_at) VALUES ${valuesRows(events.length, 6)}
      ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id`,
     params,
   );
 }
 
 function insertDeliveries(tx: SqlExecutor, tenantId: string, planned: readonly { ref: { eventId: string }; destinationId: string; id: string }[], now: number): Promise<Row[]> {
-  if (planned.length === 0) return Promise.resolve([]);
-  const params: Param[] = [];
-  const rows = planned.map((p) => {
-    params.push(p.id, tenantId, p.ref.eventId, p.destinationId, now);
-    const n = params.length;
-    return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, 'pending', 0, $${n}, $${n})`;
-  });
+  const params: Param[] = planned.flatMap((p) => [p.id, tenantId, p.ref.eventId, p.destinationId, 'pending', 0, now, now]);
   return tx.query(
-    `INSERT INTO deliveries (id, tenant_id, event_id, destination_id, status, attempts, created_at, updated_at) VALUES ${rows.join(', ')}
+    `INSERT INTO deliveries (id, tenant_id, event_id, destination_id, status, attempts, created_at, updated_at) VALUES ${valuesRows(planned.length, 8)}
      ON CONFLICT (tenant_id, event_id, destination_id) DO NOTHING RETURNING id`,
     params,
   );
@@ -172,10 +166,4 @@ function toJob(row: Row, item: QueueItem): DeliveryJob {
     },
     destination: { id: String(row.destination_id), url: String(row.url), signingSecret: String(row.signing_secret), enabled: Boolean(row.enabled) },
   };
-}
-
-function chunks<T>(items: readonly T[], size = chunkSize): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
 }

@@ -8,6 +8,8 @@ import type { SqliteDatabase, SqliteStatement, SqlValue } from '../runtime/types
 import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
 import { StoreError } from './store-error.ts';
 
+const maxCachedStatements = 200;
+
 export interface SqliteOptions {
   readonly path: string;
   readonly busyTimeoutMs: number;
@@ -20,13 +22,14 @@ export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlD
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
 
+  // Most recently used first out; statement texts are kept few (sql-shapes.ts), this is the backstop.
   const statements = new Map<string, SqliteStatement>();
   const prepare = (sql: string): SqliteStatement => {
     let statement = statements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
-      statements.set(sql, statement);
-    }
+    if (statement) statements.delete(sql);
+    else statement = db.prepare(sql.replace(/\$(\d+)/g, '?$1'));
+    statements.set(sql, statement);
+    if (statements.size > maxCachedStatements) statements.delete(statements.keys().next().value!);
     return statement;
   };
   const direct: SqlExecutor = {
