@@ -30,6 +30,7 @@ export interface Config {
     readonly allowedHosts: readonly string[] | undefined;
     readonly blockPrivate: boolean;
   };
+  readonly console: { readonly sessionTtlMs: number };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
 }
 
@@ -57,6 +58,7 @@ export function toConfig(values: ParsedValues, cwd: string): Config {
       backoffMaxMs: values.LUMETRY_DELIVERY_BACKOFF_MAX_MS,
     },
     destinations: { allowedHosts: values.LUMETRY_DESTINATION_ALLOWED_HOSTS, blockPrivate: values.LUMETRY_DESTINATION_BLOCK_PRIVATE },
+    console: { sessionTtlMs: values.LUMETRY_CONSOLE_SESSION_TTL_MS },
     log: { level: values.LUMETRY_LOG_LEVEL, format: values.LUMETRY_LOG_FORMAT },
   });
 }

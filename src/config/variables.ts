@@ -95,6 +95,11 @@ export const variables = {
     default: 'false',
     description: 'true refuses destinations that are or resolve to loopback, private, link-local or other non-public addresses.',
   },
+  LUMETRY_CONSOLE_SESSION_TTL_MS: {
+    schema: wholeNumber(60_000, 30 * 86_400_000),
+    default: '43200000',
+    description: 'How long a console login lasts.',
+  },
   LUMETRY_LOG_LEVEL: {
     schema: oneOf(['debug', 'info', 'warn', 'error']),
     default: 'info',

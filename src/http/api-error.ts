@@ -5,6 +5,7 @@ export const errorStatus = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
   validation_failed: 422,

@@ -11,7 +11,13 @@ import { requestId } from './request-id.ts';
 
 export type AppEnv = {
   Bindings: ServerBindings;
-  Variables: { requestId: string; tenantId: string };
+  Variables: {
+    requestId: string;
+    tenantId: string;
+    /** Console requests made with a session cookie: the token its forms must send back. */
+    csrfToken: string | undefined;
+    sessionHash: string | undefined;
+  };
 };
 
 /** Seconds a client should wait before retrying when storage is unavailable. */

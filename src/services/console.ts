@@ -1,8 +1,10 @@
-// console: the tenants' console. For now it serves the management endpoints only.
-import { createApp } from '../http/create-app.ts';
+// console: the tenants' JSON API under /api and the server-rendered pages, plus the management endpoints.
+import { createConsoleApp } from '../console/app.ts';
+import { loginLimiter } from '../console/login-limiter.ts';
 import type { ServiceDefinition } from '../main/run-service.ts';
 
 export const consoleService: ServiceDefinition = {
   name: 'console',
-  createApp: ({ logger }) => createApp(logger),
+  createApp: ({ logger, store, config }) =>
+    createConsoleApp({ store, logger, limiter: loginLimiter(5, 5 * 60_000), sessionTtlMs: config.console.sessionTtlMs }),
 };

@@ -11,7 +11,8 @@ import type { AcceptedEvents, DeliveryJob, DeliveryOutcome, FanOutResult, Incomi
 
 type PipelineStore = Pick<Store, 'acceptEvents' | 'fanOut' | 'loadDeliveryJobs' | 'recordDeliveryOutcomes' | 'onWork'>;
 
-const workChannel = 'lumetry_work';
+/** The PostgreSQL NOTIFY channel on which committed work wakes workers. */
+export const workChannel = 'lumetry_work';
 
 export function createSqlPipeline(driver: SqlDriver, clock: () => number): PipelineStore {
   return {

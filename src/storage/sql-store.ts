@@ -1,5 +1,6 @@
 // The Store over either SQL driver: the SQL text and the row mapping exist once for both dialects.
 import { newId } from '../ids.ts';
+import { createSqlConsole } from './sql-console.ts';
 import { createSqlPipeline } from './sql-pipeline.ts';
 import type { Row, SqlDriver } from './sql.ts';
 import type { ApiKey, ApiKeyScope, Destination, NewApiKey, NewDestination, Store, Tenant } from './store.ts';
@@ -71,7 +72,30 @@ export function createSqlStore(driver: SqlDriver, clock: () => number = Date.now
     listDestinations: async (tenantId) =>
       (await driver.query('SELECT * FROM destinations WHERE tenant_id = $1 ORDER BY id', [tenantId])).map(toDestination),
 
+    getDestination: async (tenantId, id) => {
+      const [row] = await driver.query('SELECT * FROM destinations WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+      return row && toDestination(row);
+    },
+
+    updateDestination: (tenantId, id, patch) =>
+      driver.transaction(async (tx) => {
+        const [row] = await tx.query('SELECT * FROM destinations WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+        if (!row) return undefined;
+        const next: Destination = { ...toDestination(row), ...patch, updatedAt: clock() };
+        await tx.execute('UPDATE destinations SET name = $3, url = $4, event_types = $5, enabled = $6, updated_at = $7 WHERE tenant_id = $1 AND id = $2', [
+          tenantId,
+          id,
+          next.name,
+          next.url,
+          JSON.stringify(next.eventTypes),
+          next.enabled,
+          next.updatedAt,
+        ]);
+        return next;
+      }),
+
     ...createSqlPipeline(driver, clock),
+    ...createSqlConsole(driver, clock),
 
     close: () => driver.close(),
   };

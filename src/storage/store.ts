@@ -78,6 +78,49 @@ export type DeliveryOutcome =
   | { readonly kind: 'retry'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number; readonly nextAttemptAt: number }
   | { readonly kind: 'dead'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number };
 
+export interface ConsoleSession {
+  readonly tenantId: string;
+  readonly apiKeyId: string;
+  readonly csrfToken: string;
+  readonly expiresAt: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface EventSummary {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: number | null;
+  readonly receivedAt: number;
+  readonly processedAt: number | null;
+}
+
+export interface DeliverySummary {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly destinationId: string;
+  readonly destinationName: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+  readonly lastAttemptAt: number | null;
+  readonly nextAttemptAt: number | null;
+  readonly createdAt: number;
+  readonly deliveredAt: number | null;
+}
+
+export interface Page {
+  readonly limit: number;
+  /** Only items with an id before this one (ids sort by creation): the next page of a newest-first list. */
+  readonly before?: string | undefined;
+}
+
+export type DestinationPatch = Partial<Pick<Destination, 'name' | 'url' | 'eventTypes' | 'enabled'>>;
+
+export type ReplayResult = 'replayed' | 'not_found' | 'not_dead';
+
 export interface Store {
   readonly dialect: Dialect;
   /** Resolves when the database answers a trivial query. */
@@ -94,6 +137,22 @@ export interface Store {
   revokeApiKey(tenantId: string, keyId: string): Promise<boolean>;
   createDestination(destination: NewDestination): Promise<Destination>;
   listDestinations(tenantId: string): Promise<Destination[]>;
+  getDestination(tenantId: string, id: string): Promise<Destination | undefined>;
+  /** Resolves undefined when the tenant has no such destination. */
+  updateDestination(tenantId: string, id: string, patch: DestinationPatch): Promise<Destination | undefined>;
+
+  /** Stores a console session under the hash of its cookie value; also drops expired sessions. */
+  createSession(hash: string, session: ConsoleSession): Promise<void>;
+  /** A live session: not expired, not revoked, and its API key not revoked. */
+  findSession(hash: string): Promise<ConsoleSession | undefined>;
+  revokeSession(hash: string): Promise<void>;
+
+  /** Newest first. */
+  listEvents(tenantId: string, page: Page): Promise<EventSummary[]>;
+  /** Newest first, optionally only one status. */
+  listDeliveries(tenantId: string, filter: Page & { status?: DeliveryStatus | undefined }): Promise<DeliverySummary[]>;
+  /** Sends a dead-lettered delivery again with a fresh set of attempts. */
+  replayDelivery(tenantId: string, id: string): Promise<ReplayResult>;
 
   /** Stores new events and their `ingest` queue items in one transaction; repeated ids are duplicates. */
   acceptEvents(tenantId: string, events: readonly IncomingEvent[], meta: { receivedAt: number; traceContext: string | null }): Promise<AcceptedEvents>;

@@ -9,13 +9,13 @@ import { openSqliteDriver } from '../../src/storage/sqlite-driver.ts';
 import type { Store } from '../../src/storage/store.ts';
 import { tempDir } from './temp-dir.ts';
 
-export async function sqliteStore(): Promise<{ store: Store; queue: DurableQueue; close(): Promise<void> }> {
+export async function sqliteStore(clock: () => number = Date.now): Promise<{ store: Store; queue: DurableQueue; close(): Promise<void> }> {
   const dir = tempDir('store');
   const driver = openSqliteDriver(await loadRuntime(), { path: join(dir.path, 'lumetry.db'), busyTimeoutMs: 5000 });
   await migrate(driver);
   return {
-    store: createSqlStore(driver),
-    queue: createSqlQueue(driver),
+    store: createSqlStore(driver, clock),
+    queue: createSqlQueue(driver, clock),
     close: async () => {
       await driver.close();
       dir.remove();

@@ -88,6 +88,18 @@ CREATE INDEX queue_items_ready ON queue_items (queue, available_at) WHERE dead_l
 CREATE INDEX queue_items_oldest ON queue_items (queue, received_at) WHERE dead_lettered_at IS NULL;
 CREATE INDEX queue_items_dead ON queue_items (queue) WHERE dead_lettered_at IS NOT NULL;
 
+CREATE TABLE console_sessions (
+  hash TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  api_key_id TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+CREATE INDEX deliveries_tenant_created ON deliveries (tenant_id, id);
+
 CREATE TABLE instance_heartbeats (
   instance_id TEXT PRIMARY KEY,
   service TEXT NOT NULL,
