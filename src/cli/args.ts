@@ -10,6 +10,8 @@ export const cliOptions = {
   name: { type: 'string' },
   'event-type': { type: 'string', multiple: true },
   disabled: { type: 'boolean' },
+  port: { type: 'string' },
+  'secret-file': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -11,6 +11,7 @@ import { configCommand } from './commands/config.ts';
 import { destinationAdd, destinationList } from './commands/destination.ts';
 import { keyCreate, keyList, keyRevoke } from './commands/key.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { receiveCommand } from './commands/receive.ts';
 import { tenantCreate, tenantList } from './commands/tenant.ts';
 import { type CliIo, exitCodes, UsageError } from './io.ts';
 
@@ -24,6 +25,7 @@ export const commands: readonly Command[] = [
   keyRevoke,
   destinationAdd,
   destinationList,
+  receiveCommand,
 ];
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -35,7 +35,8 @@ export function consolePages(deps: PageDeps): Hono<AppEnv> {
     await next();
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on form posts, defeating the origin check.
+    c.header('Referrer-Policy', 'same-origin');
     c.header('Cache-Control', 'no-store');
   };
   for (const path of ['/login', ...protectedPaths]) app.use(path, securityHeaders);
