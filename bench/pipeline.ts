@@ -5,7 +5,7 @@
 // and delivery latency (received -> delivered) at p50/p99 from the database's own timestamps, and the
 // worker's RSS (peak, and mean of the first vs last 10% of samples). A second, paced run at a steady
 // 1,000 events/s measures latency when the pipeline is not saturated.
-//   npx bun bench/pipeline.ts [--events 100000] [--steady-seconds 20] [--write docs/performance.md]
+//   npx bun bench/pipeline.ts [--events 100000] [--steady-seconds 20] [--store sqlite|postgres]… [--mode throughput|steady]… [--write docs/performance.md]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
@@ -15,7 +15,15 @@ import { sqlTargets, type TestDatabase } from '../test/helpers/sql-targets.ts';
 import { addDestination, createTenant, startStack, type Stack } from '../test/helpers/stack.ts';
 import { writeSection } from './report.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, 'steady-seconds': { type: 'string', default: '20' }, write: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    'steady-seconds': { type: 'string', default: '20' },
+    store: { type: 'string', multiple: true },
+    mode: { type: 'string', multiple: true },
+    write: { type: 'string' },
+  },
+});
 const count = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(1000, 'must be at least 1000')), values.events, '--events');
 const steadySeconds = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(5, 'must be at least 5')), values['steady-seconds'], '--steady-seconds');
 const batch = 500;
@@ -34,6 +42,8 @@ interface Result {
   peakRssMb: number;
   rssFirstMb: number;
   rssLastMb: number;
+  /** Mean RSS of each tenth of the run, in MB. */
+  rssDecilesMb: number[];
 }
 
 async function receiver() {
@@ -61,7 +71,8 @@ function rssSampler(pid: number) {
     summary: () => {
       const tenth = Math.max(1, Math.floor(samples.length / 10));
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      return { peak: Math.max(...samples), first: mean(samples.slice(0, tenth)), last: mean(samples.slice(-tenth)) };
+      const deciles = Array.from({ length: 10 }, (_, d) => Math.round(mean(samples.slice(d * tenth, d === 9 ? samples.length : (d + 1) * tenth))));
+      return { peak: Math.max(...samples), first: mean(samples.slice(0, tenth)), last: mean(samples.slice(-tenth)), deciles };
     },
   };
 }
@@ -136,12 +147,15 @@ async function run(target: (typeof sqlTargets)[number], mode: 'throughput' | 'st
     peakRssMb: memory.peak,
     rssFirstMb: memory.first,
     rssLastMb: memory.last,
+    rssDecilesMb: memory.deciles,
   };
 }
 
 const results: Result[] = [];
-for (const target of sqlTargets.filter((t) => !t.skip)) {
-  for (const mode of ['throughput', 'steady'] as const) {
+const stores = values.store ?? ['sqlite', 'postgres'];
+const modes = (values.mode ?? ['throughput', 'steady']) as ('throughput' | 'steady')[];
+for (const target of sqlTargets.filter((t) => !t.skip && stores.includes(t.name))) {
+  for (const mode of modes) {
     const result = await run(target, mode);
     results.push(result);
     console.log(JSON.stringify(result));
