@@ -3,7 +3,7 @@
 // receiver, on SQLite and on PostgreSQL (when LUMETRY_TEST_DATABASE_URL is set). Reports the
 // end-to-end rate, the ingest accept rate, ingestion latency (received -> processed by the worker)
 // and delivery latency (received -> delivered) at p50/p99 from the database's own timestamps, and the
-// worker's RSS (peak, and mean of the first vs last 10% of samples). A second, paced run at a steady
+// worker's RSS (peak, and the mean of each tenth of the run, to tell warm-up from growth). A second, paced run at a steady
 // 1,000 events/s measures latency when the pipeline is not saturated.
 //   npx bun bench/pipeline.ts [--events 100000] [--steady-seconds 20] [--store sqlite|postgres]… [--mode throughput|steady]… [--write docs/performance.md]
 import { readFileSync } from 'node:fs';
@@ -40,8 +40,6 @@ interface Result {
   deliveryP50: number;
   deliveryP99: number;
   peakRssMb: number;
-  rssFirstMb: number;
-  rssLastMb: number;
   /** Mean RSS of each tenth of the run, in MB. */
   rssDecilesMb: number[];
 }
@@ -72,7 +70,7 @@ function rssSampler(pid: number) {
       const tenth = Math.max(1, Math.floor(samples.length / 10));
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const deciles = Array.from({ length: 10 }, (_, d) => Math.round(mean(samples.slice(d * tenth, d === 9 ? samples.length : (d + 1) * tenth))));
-      return { peak: Math.max(...samples), first: mean(samples.slice(0, tenth)), last: mean(samples.slice(-tenth)), deciles };
+      return { peak: Math.max(...samples), deciles };
     },
   };
 }
@@ -145,8 +143,6 @@ async function run(target: (typeof sqlTargets)[number], mode: 'throughput' | 'st
     acceptRate: total / ((accepted - started) / 1000),
     ...lat,
     peakRssMb: memory.peak,
-    rssFirstMb: memory.first,
-    rssLastMb: memory.last,
     rssDecilesMb: memory.deciles,
   };
 }
@@ -164,12 +160,12 @@ for (const target of sqlTargets.filter((t) => !t.skip && stores.includes(t.name)
 
 const runtime = await loadRuntime();
 const rows = results.map((r) =>
-  `| ${r.store} | ${r.mode === 'throughput' ? `as fast as possible, ${senders} senders × ${batch}/batch` : 'steady 1,000 events/s'} | ${r.events.toLocaleString('en')} | ${Math.round(r.events / r.seconds).toLocaleString('en')} | ${Math.round(r.acceptRate).toLocaleString('en')} | ${r.ingestP50} / ${r.ingestP99} | ${r.deliveryP50} / ${r.deliveryP99} | ${r.peakRssMb.toFixed(0)} | ${r.rssFirstMb.toFixed(0)} → ${r.rssLastMb.toFixed(0)} |`,
+  `| ${r.store} | ${r.mode === 'throughput' ? `as fast as possible, ${senders} senders × ${batch}/batch` : 'steady 1,000 events/s'} | ${r.events.toLocaleString('en')} | ${Math.round(r.events / r.seconds).toLocaleString('en')} | ${Math.round(r.acceptRate).toLocaleString('en')} | ${r.ingestP50} / ${r.ingestP99} | ${r.deliveryP50} / ${r.deliveryP99} | ${r.peakRssMb.toFixed(0)} | ${r.rssDecilesMb.join(' ')} |`,
 );
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${runtime.name} ${runtime.version}, one worker, defaults otherwise, receiver on 127.0.0.1 answering 204 at once.`,
   '',
-  '| store | load | events | delivered/s end to end | accepted/s | ingestion latency p50 / p99 (ms) | delivery latency p50 / p99 (ms) | worker peak RSS (MB) | worker RSS first → last 10% (MB) |',
+  '| store | load | events | delivered/s end to end | accepted/s | ingestion latency p50 / p99 (ms) | delivery latency p50 / p99 (ms) | worker peak RSS (MB) | worker RSS by tenth of the run (MB) |',
   '|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
