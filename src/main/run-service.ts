@@ -1,11 +1,8 @@
 // The life of every Lumetry process: read the configuration, open storage (running migrations),
 // serve the app, and on a stop signal drain in reverse order of start. Entry points only name
 // their service definition.
-import { hostname } from 'node:os';
 import type { Hono } from 'hono';
 import type { Config } from '../config/config.ts';
-import { loadConfig } from '../config/load.ts';
-import { configErrorExitCode, formatProblems } from '../config/report.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { createShutdown, type Shutdown } from '../lifecycle/shutdown.ts';
 import { handleStopSignals, stopProcess } from '../lifecycle/signals.ts';
@@ -15,8 +12,8 @@ import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
-import { createLogger, type Logger } from '../telemetry/logger.ts';
-import { version } from '../version.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { configOrExit, processLogger } from './process-setup.ts';
 
 export interface ServiceContext {
   readonly config: Config;
@@ -35,21 +32,9 @@ export interface ServiceDefinition {
 }
 
 export async function runService(definition: ServiceDefinition): Promise<void> {
-  const loaded = loadConfig(process.env, process.cwd());
-  if (!loaded.ok) {
-    process.stderr.write(formatProblems(loaded.problems));
-    process.exit(configErrorExitCode);
-  }
+  const loaded = configOrExit(process.env);
   const { config } = loaded;
-  const logger = createLogger({
-    service: definition.name,
-    version,
-    hostname: hostname(),
-    pid: process.pid,
-    level: config.log.level,
-    format: config.log.format,
-    write: (line) => process.stdout.write(line),
-  });
+  const logger = processLogger(definition.name, config);
   for (const warning of loaded.warnings) logger.warn(warning);
   const shutdown = createShutdown(logger);
   const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit: (code: number) => process.exit(code) };

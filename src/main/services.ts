@@ -5,37 +5,20 @@
 // Output: in json format every child's lines pass through unchanged (each names its service), ready
 // for a log shipper; when stdout is a terminal and no format is set, children log readable text.
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/load.ts';
-import { configErrorExitCode, formatProblems } from '../config/report.ts';
 import { createDemoTenant, demoCredentialsFile } from '../demo.ts';
 import { loadRuntime } from '../runtime/index.ts';
 import { serviceNames } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
-import { createLogger } from '../telemetry/logger.ts';
-import { version } from '../version.ts';
+import { configOrExit, processLogger } from './process-setup.ts';
 import { supervise } from './supervisor.ts';
 
 const env = { ...process.env };
 if (!env.LUMETRY_LOG_FORMAT && process.stdout.isTTY) env.LUMETRY_LOG_FORMAT = 'text';
-const loaded = loadConfig(env, process.cwd());
-if (!loaded.ok) {
-  process.stderr.write(formatProblems(loaded.problems));
-  process.exit(configErrorExitCode);
-}
-const { config } = loaded;
-const logger = createLogger({
-  service: 'services',
-  version,
-  hostname: hostname(),
-  pid: process.pid,
-  level: config.log.level,
-  format: config.log.format,
-  write: (line) => process.stdout.write(line),
-});
+const { config } = configOrExit(env);
+const logger = processLogger('services', config);
 
 try {
   const { store } = await openStore(config, await loadRuntime(), 'lumetry-services');
