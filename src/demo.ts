@@ -13,7 +13,8 @@ export async function createDemoTenant(store: Store, dataDir: string): Promise<s
   if ((await store.listTenants()).length > 0) return undefined;
   const tenant = await store.createTenant('demo');
   const ingest = await createApiKey(store, tenant.id, 'ingest');
-  const console = await createApiKey(store, tenant.id, 'console');
+  // Whoever runs the embedded quick start operates it, so the demo console key may see System Health.
+  const console = await createApiKey(store, tenant.id, 'console', { admin: true });
   const path = join(dataDir, demoCredentialsFile);
   const body = { tenant: { id: tenant.id, name: tenant.name }, ingestKey: ingest.secret, consoleKey: console.secret };
   writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });

@@ -3,9 +3,9 @@
 import { generateApiKey, generateSigningSecret } from './secrets.ts';
 import type { ApiKey, ApiKeyScope, Destination, NewDestination, Store } from './storage/store.ts';
 
-export async function createApiKey(store: Store, tenantId: string, scope: ApiKeyScope): Promise<{ key: ApiKey; secret: string }> {
+export async function createApiKey(store: Store, tenantId: string, scope: ApiKeyScope, options: { admin?: boolean } = {}): Promise<{ key: ApiKey; secret: string }> {
   const generated = await generateApiKey(scope);
-  const key = await store.insertApiKey({ tenantId, scope, prefix: generated.prefix, hash: generated.hash });
+  const key = await store.insertApiKey({ tenantId, scope, prefix: generated.prefix, hash: generated.hash, admin: options.admin === true });
   return { key, secret: generated.secret };
 }
 

@@ -17,7 +17,7 @@ before(async () => {
   db = await sqliteStore();
   tenantId = (await db.store.createTenant('acme')).id;
   key = (await createApiKey(db.store, tenantId, 'console')).secret;
-  app = createConsoleApp({ store: db.store, logger: memoryLogger().logger, limiter: loginLimiter(5, 60_000), sessionTtlMs: 3_600_000 });
+  app = createConsoleApp({ store: db.store, queue: db.queue, logger: memoryLogger().logger, limiter: loginLimiter(5, 60_000), sessionTtlMs: 3_600_000, queueAgeWarningMs: 60_000 });
 });
 after(() => db.close());
 

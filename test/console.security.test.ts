@@ -25,7 +25,7 @@ before(async () => {
   keys.globex = (await createApiKey(db.store, globex.id, 'console')).secret;
   keys.acmeIngest = (await createApiKey(db.store, acme.id, 'ingest')).secret;
   keys.acmeRevocable = (await createApiKey(db.store, acme.id, 'console')).secret;
-  app = createConsoleApp({ store: db.store, logger: log.logger, limiter: loginLimiter(5, 60_000, () => now), sessionTtlMs: 3_600_000, clock: () => now });
+  app = createConsoleApp({ store: db.store, queue: db.queue, logger: log.logger, limiter: loginLimiter(5, 60_000, () => now), sessionTtlMs: 3_600_000, queueAgeWarningMs: 60_000, clock: () => now });
   const created = await api(keys.acme, 'POST', '/api/destinations', { url: 'https://hooks.acme.test/in', name: 'acme hooks' });
   acmeDestination = ((await created.json()) as { destination: { id: string } }).destination.id;
 });

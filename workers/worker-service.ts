@@ -6,7 +6,8 @@ import { startWorker } from './worker.ts';
 
 export const workerService: ServiceDefinition = {
   name: 'worker',
-  createApp: ({ logger }) => createApp(logger),
+  needs: ['storage', 'messaging'],
+  createApp: ({ logger, health }) => createApp(logger, health),
   start: async (context) => {
     const worker = await startWorker(context);
     context.shutdown.add('worker', () => worker.stop());

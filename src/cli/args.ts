@@ -10,6 +10,7 @@ export const cliOptions = {
   name: { type: 'string' },
   'event-type': { type: 'string', multiple: true },
   disabled: { type: 'boolean' },
+  admin: { type: 'boolean' },
   port: { type: 'string' },
   'secret-file': { type: 'string' },
   json: { type: 'boolean' },

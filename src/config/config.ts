@@ -17,6 +17,14 @@ export interface Config {
   readonly host: string;
   readonly ports: Readonly<Record<ServiceName, number>>;
   readonly shutdownTimeoutMs: number;
+  readonly shutdownDelayMs: number;
+  readonly health: {
+    readonly checkTimeoutMs: number;
+    readonly checkCacheMs: number;
+    readonly maxEventLoopDelayMs: number;
+    readonly heartbeatIntervalMs: number;
+    readonly queueAgeWarningMs: number;
+  };
   readonly worker: { readonly batchSize: number; readonly idlePollMs: number; readonly leaseMs: number };
   readonly delivery: {
     readonly concurrency: number;
@@ -49,6 +57,14 @@ export function toConfig(values: ParsedValues, cwd: string): Config {
       worker: values.LUMETRY_WORKER_PORT,
     },
     shutdownTimeoutMs: values.LUMETRY_SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: values.LUMETRY_SHUTDOWN_DELAY_MS,
+    health: {
+      checkTimeoutMs: values.LUMETRY_HEALTH_CHECK_TIMEOUT_MS,
+      checkCacheMs: values.LUMETRY_HEALTH_CHECK_CACHE_MS,
+      maxEventLoopDelayMs: values.LUMETRY_LIVENESS_MAX_EVENT_LOOP_DELAY_MS,
+      heartbeatIntervalMs: values.LUMETRY_HEARTBEAT_INTERVAL_MS,
+      queueAgeWarningMs: values.LUMETRY_QUEUE_AGE_WARNING_MS,
+    },
     worker: { batchSize: values.LUMETRY_WORKER_BATCH_SIZE, idlePollMs: values.LUMETRY_WORKER_IDLE_POLL_MS, leaseMs: values.LUMETRY_WORKER_LEASE_MS },
     delivery: {
       concurrency: values.LUMETRY_DELIVERY_CONCURRENCY,

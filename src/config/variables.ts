@@ -46,6 +46,36 @@ export const variables = {
     default: '20000',
     description: 'Longest a graceful shutdown may take before the process exits anyway with code 1.',
   },
+  LUMETRY_SHUTDOWN_DELAY_MS: {
+    schema: wholeNumber(0, 120_000),
+    default: '0',
+    description: 'After a stop signal, how long readiness fails while the listener still serves, so load balancers move traffic away first.',
+  },
+  LUMETRY_HEALTH_CHECK_TIMEOUT_MS: {
+    schema: wholeNumber(50, 60_000),
+    default: '2000',
+    description: 'Longest a readiness check may take; a dependency that does not answer in time fails the check.',
+  },
+  LUMETRY_HEALTH_CHECK_CACHE_MS: {
+    schema: wholeNumber(0, 60_000),
+    default: '1000',
+    description: 'How long a readiness check result is reused, so frequent probes do not load a dependency.',
+  },
+  LUMETRY_LIVENESS_MAX_EVENT_LOOP_DELAY_MS: {
+    schema: wholeNumber(100, 600_000),
+    default: '5000',
+    description: 'Liveness fails when the event loop was blocked longer than this in the last 10 seconds.',
+  },
+  LUMETRY_HEARTBEAT_INTERVAL_MS: {
+    schema: wholeNumber(100, 300_000),
+    default: '5000',
+    description: 'How often each instance records its heartbeat; after three missed ones it is shown as down.',
+  },
+  LUMETRY_QUEUE_AGE_WARNING_MS: {
+    schema: wholeNumber(1000, 86_400_000),
+    default: '60000',
+    description: 'The System Health page warns when the oldest item of a queue is older than this.',
+  },
   LUMETRY_WORKER_BATCH_SIZE: {
     schema: wholeNumber(1, 1000),
     default: '500',

@@ -4,9 +4,11 @@ import { Hono } from 'hono';
 import { ApiError } from '../http/api-error.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { validate } from '../http/validation.ts';
-import type { Destination, Store } from '../storage/store.ts';
+import type { Destination } from '../storage/store.ts';
 import { addDestination } from '../tenancy.ts';
+import type { ConsoleDeps } from './app.ts';
 import { apiAuth } from './console-auth.ts';
+import { systemHealth } from './system-health.ts';
 import { deliveryQuery, destinationPatch, eventQuery, newDestination } from './schemas.ts';
 
 /** What lists show of a destination: everything but the signing secret. */
@@ -23,9 +25,16 @@ async function jsonBody(request: Request): Promise<unknown> {
   }
 }
 
-export function consoleApi(store: Store): Hono<AppEnv> {
+export function consoleApi(deps: ConsoleDeps): Hono<AppEnv> {
+  const { store } = deps;
   const api = new Hono<AppEnv>();
   api.use('*', apiAuth(store));
+
+  api.get('/system-health', async (c) => {
+    if (!c.get('admin')) throw new ApiError('forbidden', 'System Health is for console keys with the admin role');
+    c.header('Cache-Control', 'no-store');
+    return c.json(await systemHealth(store, deps.queue, deps.queueAgeWarningMs, (deps.clock ?? Date.now)()));
+  });
 
   api.get('/destinations', async (c) => c.json({ destinations: (await store.listDestinations(c.get('tenantId'))).map(publicDestination) }));
 

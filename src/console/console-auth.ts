@@ -31,6 +31,7 @@ export function apiAuth(store: Store): MiddlewareHandler<AppEnv> {
     }
     if (!['GET', 'HEAD'].includes(c.req.method)) checkSameOrigin(c, c.req.header('x-csrf-token'), session.csrfToken);
     c.set('tenantId', session.tenantId);
+    c.set('admin', session.admin);
     c.set('csrfToken', session.csrfToken);
     c.set('sessionHash', session.hash);
     await next();
@@ -46,6 +47,7 @@ export function pageAuth(store: Store): MiddlewareHandler<AppEnv> {
       checkSameOrigin(c, typeof form.csrf === 'string' ? form.csrf : undefined, session.csrfToken);
     }
     c.set('tenantId', session.tenantId);
+    c.set('admin', session.admin);
     c.set('csrfToken', session.csrfToken);
     c.set('sessionHash', session.hash);
     await next();

@@ -5,29 +5,23 @@ import { ApiError } from '../http/api-error.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { destinationUrl, eventTypePattern } from '../input-schemas.ts';
 import { hashApiKey } from '../secrets.ts';
-import type { DeliveryStatus, Store } from '../storage/store.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { DeliveryStatus } from '../storage/store.ts';
 import { addDestination } from '../tenancy.ts';
 import * as v from 'valibot';
+import type { ConsoleDeps } from './app.ts';
 import { pageAuth } from './console-auth.ts';
-import type { LoginLimiter } from './login-limiter.ts';
 import { deliveriesPage } from './pages/deliveries.ts';
 import { destinationsPage } from './pages/destinations.ts';
 import { loginPage } from './pages/login.ts';
+import { systemHealthPage } from './pages/system-health.ts';
+import { systemHealth } from './system-health.ts';
 import { clearSessionCookie, hashSessionToken, newToken, readSessionCookie, writeSessionCookie } from './session-cookie.ts';
 
-export interface PageDeps {
-  readonly store: Store;
-  readonly logger: Logger;
-  readonly limiter: LoginLimiter;
-  readonly sessionTtlMs: number;
-  readonly clock?: () => number;
-}
 
 const pageSize = 50;
-const protectedPaths = ['/', '/logout', '/deliveries', '/deliveries/*', '/destinations', '/destinations/*'];
+const protectedPaths = ['/', '/logout', '/deliveries', '/deliveries/*', '/destinations', '/destinations/*', '/system-health'];
 
-export function consolePages(deps: PageDeps): Hono<AppEnv> {
+export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
   const { store, logger, limiter } = deps;
   const clock = deps.clock ?? Date.now;
   const app = new Hono<AppEnv>();
@@ -82,13 +76,18 @@ export function consolePages(deps: PageDeps): Hono<AppEnv> {
 
   app.get('/', (c) => c.redirect('/deliveries', 303));
 
+  app.get('/system-health', async (c) => {
+    if (!c.get('admin')) throw new ApiError('forbidden', 'System Health is for console keys with the admin role');
+    return c.html(systemHealthPage(await systemHealth(store, deps.queue, deps.queueAgeWarningMs, clock()), c.get('csrfToken')!));
+  });
+
   app.get('/deliveries', async (c) => {
     const status = v.safeParse(v.picklist(['pending', 'delivered', 'dead']), c.req.query('status')).output as DeliveryStatus | undefined;
     const before = c.req.query('before');
     const deliveries = await store.listDeliveries(c.get('tenantId'), { limit: pageSize, status: typeof status === 'string' ? status : undefined, before });
     const nextBefore = deliveries.length === pageSize ? deliveries.at(-1)!.id : undefined;
     const notice = c.req.query('replayed') ? 'Replay queued: the delivery starts again with a fresh set of attempts.' : undefined;
-    return c.html(deliveriesPage({ deliveries, status: typeof status === 'string' ? status : undefined, csrf: c.get('csrfToken')!, nextBefore, ...(notice ? { notice } : {}) }));
+    return c.html(deliveriesPage({ deliveries, status: typeof status === 'string' ? status : undefined, csrf: c.get('csrfToken')!, admin: c.get('admin'), nextBefore, ...(notice ? { notice } : {}) }));
   });
 
   app.post('/deliveries/:id/replay', async (c) => {
@@ -97,7 +96,7 @@ export function consolePages(deps: PageDeps): Hono<AppEnv> {
     return c.redirect('/deliveries?status=dead&replayed=1', 303);
   });
 
-  app.get('/destinations', async (c) => c.html(destinationsPage({ destinations: await store.listDestinations(c.get('tenantId')), csrf: c.get('csrfToken')! })));
+  app.get('/destinations', async (c) => c.html(destinationsPage({ destinations: await store.listDestinations(c.get('tenantId')), csrf: c.get('csrfToken')!, admin: c.get('admin') })));
 
   app.post('/destinations', async (c) => {
     const form = await c.req.parseBody();
@@ -107,11 +106,11 @@ export function consolePages(deps: PageDeps): Hono<AppEnv> {
     const destinations = () => store.listDestinations(c.get('tenantId'));
     if (!url.success || badType !== undefined || types.length === 0) {
       const error = !url.success ? `URL ${url.issues[0].message}.` : `Event type "${badType ?? ''}" is not valid: use *, an event type, or a prefix ending in .*`;
-      return c.html(destinationsPage({ destinations: await destinations(), csrf: c.get('csrfToken')!, error }), 422);
+      return c.html(destinationsPage({ destinations: await destinations(), csrf: c.get('csrfToken')!, admin: c.get('admin'), error }), 422);
     }
     const name = typeof form.name === 'string' && form.name.trim() !== '' ? form.name.trim().slice(0, 100) : new URL(url.output).host;
     const created = await addDestination(store, { tenantId: c.get('tenantId'), name, url: url.output, eventTypes: types, enabled: true });
-    return c.html(destinationsPage({ destinations: await destinations(), csrf: c.get('csrfToken')!, created: { name: created.name, signingSecret: created.signingSecret } }), 201);
+    return c.html(destinationsPage({ destinations: await destinations(), csrf: c.get('csrfToken')!, admin: c.get('admin'), created: { name: created.name, signingSecret: created.signingSecret } }), 201);
   });
 
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {

@@ -1,6 +1,7 @@
 // The base Hono app every process serves: request ids, management routes, and JSON answers for
 // unknown routes and failures that never show internals to the client.
 import { Hono } from 'hono';
+import type { Health } from '../../health/health.ts';
 import { healthRoutes } from '../../health/routes.ts';
 import type { ServerBindings } from '../runtime/types.ts';
 import { StoreError } from '../storage/store-error.ts';
@@ -14,6 +15,8 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     tenantId: string;
+    /** The caller's key (or the key behind its session) may see operator views. */
+    admin: boolean;
     /** Console requests made with a session cookie: the token its forms must send back. */
     csrfToken: string | undefined;
     sessionHash: string | undefined;
@@ -23,10 +26,11 @@ export type AppEnv = {
 /** Seconds a client should wait before retrying when storage is unavailable. */
 export const unavailableRetryAfterSeconds = 5;
 
-export function createApp(logger: Logger): Hono<AppEnv> {
+/** `health` is absent only where a test exercises an API without the management endpoints. */
+export function createApp(logger: Logger, health?: Health): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  app.route('/', healthRoutes());
+  if (health) app.route('/', healthRoutes(health));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.get('requestId') }, 404));
   app.onError((error, c) => {
     const id = c.get('requestId');

@@ -1,18 +1,27 @@
-// The life of every Lumetry process: read the configuration, open storage (running migrations),
-// serve the app, and on a stop signal drain in reverse order of start. Entry points only name
-// their service definition.
+// The life of every Lumetry process. It listens first, so /livez and /startupz answer while
+// migrations run, and every other route answers 503 "starting". Then it opens storage (running
+// migrations), starts background work and heartbeats, and switches to the full app. On a stop
+// signal /readyz fails at once, and the process drains phase by phase (see lifecycle/shutdown.ts).
+import { hostname } from 'node:os';
 import type { Hono } from 'hono';
+import { guarded, type HealthCheck } from '../../health/check.ts';
+import { monitorEventLoop } from '../../health/event-loop.ts';
+import { createHealth, type Health } from '../../health/health.ts';
+import { startHeartbeat } from '../../health/heartbeat.ts';
+import { startupSteps } from '../../health/startup.ts';
 import type { Config } from '../config/config.ts';
-import type { AppEnv } from '../http/create-app.ts';
+import { type AppEnv, createApp, unavailableRetryAfterSeconds } from '../http/create-app.ts';
 import { createShutdown, type Shutdown } from '../lifecycle/shutdown.ts';
 import { handleStopSignals, stopProcess } from '../lifecycle/signals.ts';
-import { loadRuntime, type Runtime } from '../runtime/index.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
+import { loadRuntime, type Runtime } from '../runtime/index.ts';
+import type { FetchHandler } from '../runtime/types.ts';
 import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { version } from '../version.ts';
 import { configOrExit, processLogger } from './process-setup.ts';
 
 export interface ServiceContext {
@@ -22,10 +31,13 @@ export interface ServiceContext {
   readonly store: Store;
   readonly queue: DurableQueue;
   readonly shutdown: Shutdown;
+  readonly health: Health;
 }
 
 export interface ServiceDefinition {
   readonly name: ServiceName;
+  /** The dependencies this process cannot work without; each becomes a readiness check. */
+  readonly needs: readonly ('storage' | 'messaging')[];
   createApp(context: ServiceContext): Hono<AppEnv>;
   /** Background work beside the HTTP server; registers its own shutdown step. */
   start?(context: ServiceContext): Promise<void>;
@@ -39,26 +51,68 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   const shutdown = createShutdown(logger);
   const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit: (code: number) => process.exit(code) };
   handleStopSignals(stop);
+  const instanceId = crypto.randomUUID();
+  const startedAt = Date.now();
 
   try {
     const runtime = await loadRuntime();
-    const { store, queue, migrations } = await openStore(config, runtime, `lumetry-${definition.name}`);
-    shutdown.add('storage', () => store.close());
-    logger.info('storage ready', {
-      lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
-    });
-    const context = { config, logger, runtime, store, queue, shutdown };
-    await definition.start?.(context);
-    const app = definition.createApp(context);
-    const server = await runtime.serve(app.fetch, { hostname: config.host, port: config.ports[definition.name] });
-    shutdown.add('http server', () => server.stop());
+    const startup = startupSteps(['telemetry', 'migrations', 'listener']);
+    startup.done('telemetry');
+    const eventLoop = monitorEventLoop({ maxDelayMs: config.health.maxEventLoopDelayMs });
+    shutdown.add('event-loop monitor', () => eventLoop.stop(), 'storage');
+    let dependencies: HealthCheck[] = definition.needs.map((name) => ({ name, run: async () => Promise.reject(new Error('storage is not open yet')) }));
+    const readiness: HealthCheck[] = [];
+    const health = createHealth({ livez: [eventLoop.check], startupz: startup.checks, readyz: readiness }, logger);
+    const shuttingDown: HealthCheck = { name: 'shutdown', run: async () => (shutdown.signal.aborted ? Promise.reject(new Error('shutting down')) : undefined) };
+    const setReadiness = () => readiness.splice(0, readiness.length, startup.all, ...dependencies, shuttingDown);
+    setReadiness();
+
+    let handler: FetchHandler = starting(logger, health).fetch;
+    const server = await runtime.serve((request, bindings) => handler(request, bindings), { hostname: config.host, port: config.ports[definition.name] });
+    shutdown.add('http server', () => server.stop(), 'listeners');
+    shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)), 'drain');
+    startup.done('listener');
     logger.info('listening', {
       server: { address: config.host, port: server.port },
       url: { full: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}` },
+      service: { instance: { id: instanceId } },
       lumetry: { runtime: `${runtime.name} ${runtime.version}` },
     });
+
+    const { store, queue, migrations } = await openStore(config, runtime, `lumetry-${definition.name}`);
+    shutdown.add('storage', () => store.close(), 'storage');
+    logger.info('storage ready', {
+      lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
+    });
+    const guard = { timeoutMs: config.health.checkTimeoutMs, cacheMs: config.health.checkCacheMs };
+    const probes = { storage: () => store.ping(), messaging: () => queue.ping() };
+    dependencies = definition.needs.map((name) => guarded({ name, run: probes[name] }, guard));
+    setReadiness();
+    startup.done('migrations');
+
+    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, health };
+    await definition.start?.(context);
+    handler = definition.createApp(context).fetch;
+    const heartbeat = startHeartbeat({
+      store,
+      health,
+      instance: { instanceId, service: definition.name, host: hostname(), version, startedAt },
+      intervalMs: config.health.heartbeatIntervalMs,
+      logger,
+    });
+    shutdown.add('heartbeat', () => heartbeat.stop(), 'announce');
   } catch (error) {
     logger.error('start-up failed', { error: errorFields(error) });
     await stopProcess(stop, 1);
   }
+}
+
+/** Until storage is open: health endpoints answer, everything else is told to come back shortly. */
+function starting(logger: Logger, health: Health): Hono<AppEnv> {
+  const app = createApp(logger, health);
+  app.all('*', (c) => {
+    c.header('Retry-After', String(unavailableRetryAfterSeconds));
+    return c.json({ error: { code: 'unavailable', message: 'starting up: retry shortly' }, requestId: c.get('requestId') }, 503);
+  });
+  return app;
 }

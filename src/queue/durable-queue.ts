@@ -54,4 +54,6 @@ export interface DurableQueue {
   /** Gives unstarted items back at once without counting the claim as an attempt (graceful stop). */
   release(owner: string, ids: readonly number[]): Promise<number>;
   stats(queue: QueueName): Promise<QueueStats>;
+  /** Resolves when the queue's backend answers; cheap enough for every readiness probe. */
+  ping(): Promise<void>;
 }

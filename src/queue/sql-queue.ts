@@ -79,6 +79,8 @@ export function createSqlQueue(driver: SqlDriver, clock: () => number = Date.now
       return released;
     },
 
+    ping: async () => void (await driver.query('SELECT id FROM queue_items LIMIT 1')),
+
     stats: async (queue): Promise<QueueStats> => {
       const now = clock();
       const [live] = await driver.query(

@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '../main/run-service.ts';
 
 export const consoleService: ServiceDefinition = {
   name: 'console',
-  createApp: ({ logger, store, config }) =>
-    createConsoleApp({ store, logger, limiter: loginLimiter(5, 5 * 60_000), sessionTtlMs: config.console.sessionTtlMs }),
+  needs: ['storage'],
+  createApp: ({ logger, store, queue, config, health }) =>
+    createConsoleApp({ store, queue, logger, health, limiter: loginLimiter(5, 5 * 60_000), sessionTtlMs: config.console.sessionTtlMs, queueAgeWarningMs: config.health.queueAgeWarningMs }),
 };

@@ -5,5 +5,6 @@ import type { ServiceDefinition } from '../main/run-service.ts';
 
 export const ingestApiService: ServiceDefinition = {
   name: 'ingest-api',
-  createApp: ({ logger, store }) => createApp(logger).route('/', ingestRoutes(store)),
+  needs: ['storage', 'messaging'],
+  createApp: ({ logger, store, health }) => createApp(logger, health).route('/', ingestRoutes(store)),
 };

@@ -20,12 +20,12 @@ export function createSqlConsole(driver: SqlDriver, clock: () => number): Consol
 
     findSession: async (hash) => {
       const [row] = await driver.query(
-        `SELECT s.tenant_id, s.api_key_id, s.csrf_token, s.expires_at FROM console_sessions s
+        `SELECT s.tenant_id, s.api_key_id, s.csrf_token, s.expires_at, k.admin FROM console_sessions s
          JOIN api_keys k ON k.id = s.api_key_id
          WHERE s.hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND k.revoked_at IS NULL`,
         [hash, clock()],
       );
-      return row && { tenantId: String(row.tenant_id), apiKeyId: String(row.api_key_id), csrfToken: String(row.csrf_token), expiresAt: Number(row.expires_at) };
+      return row && { tenantId: String(row.tenant_id), apiKeyId: String(row.api_key_id), admin: Boolean(row.admin), csrfToken: String(row.csrf_token), expiresAt: Number(row.expires_at) };
     },
 
     revokeSession: async (hash) => void (await driver.execute('UPDATE console_sessions SET revoked_at = $2 WHERE hash = $1', [hash, clock()])),

@@ -1,6 +1,7 @@
 // The Store over either SQL driver: the SQL text and the row mapping exist once for both dialects.
 import { newId } from '../ids.ts';
 import { createSqlConsole } from './sql-console.ts';
+import { createSqlHeartbeats } from './sql-heartbeats.ts';
 import { createSqlPipeline } from './sql-pipeline.ts';
 import type { Row, SqlDriver } from './sql.ts';
 import type { ApiKey, ApiKeyScope, Destination, NewApiKey, NewDestination, Store, Tenant } from './store.ts';
@@ -25,10 +26,10 @@ export function createSqlStore(driver: SqlDriver, clock: () => number = Date.now
     listTenants: async () => (await driver.query('SELECT * FROM tenants ORDER BY id')).map(toTenant),
 
     insertApiKey: async (input: NewApiKey) => {
-      const key: ApiKey = { id: newId('key'), tenantId: input.tenantId, scope: input.scope, prefix: input.prefix, createdAt: clock(), revokedAt: null };
+      const key: ApiKey = { id: newId('key'), tenantId: input.tenantId, scope: input.scope, prefix: input.prefix, admin: input.admin === true, createdAt: clock(), revokedAt: null };
       await driver.execute(
-        'INSERT INTO api_keys (id, tenant_id, scope, prefix, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [key.id, key.tenantId, key.scope, key.prefix, input.hash, key.createdAt],
+        'INSERT INTO api_keys (id, tenant_id, scope, prefix, hash, admin, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [key.id, key.tenantId, key.scope, key.prefix, input.hash, key.admin, key.createdAt],
       );
       return key;
     },
@@ -96,6 +97,7 @@ export function createSqlStore(driver: SqlDriver, clock: () => number = Date.now
 
     ...createSqlPipeline(driver, clock),
     ...createSqlConsole(driver, clock),
+    ...createSqlHeartbeats(driver),
 
     close: () => driver.close(),
   };
@@ -111,6 +113,7 @@ function toApiKey(row: Row): ApiKey {
     tenantId: String(row.tenant_id),
     scope: row.scope as ApiKeyScope,
     prefix: String(row.prefix),
+    admin: Boolean(row.admin),
     createdAt: Number(row.created_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
   };

@@ -18,6 +18,8 @@ export interface ApiKey {
   readonly scope: ApiKeyScope;
   /** Safe to display: identifies the key without revealing it. */
   readonly prefix: string;
+  /** A console key that may also see system-wide operator views (System Health). */
+  readonly admin: boolean;
   readonly createdAt: number;
   readonly revokedAt: number | null;
 }
@@ -27,6 +29,7 @@ export interface NewApiKey {
   readonly scope: ApiKeyScope;
   readonly prefix: string;
   readonly hash: string;
+  readonly admin?: boolean;
 }
 
 export interface Destination {
@@ -78,9 +81,23 @@ export type DeliveryOutcome =
   | { readonly kind: 'retry'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number; readonly nextAttemptAt: number }
   | { readonly kind: 'dead'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number };
 
+export interface Heartbeat {
+  readonly instanceId: string;
+  readonly service: string;
+  readonly host: string;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly lastSeenAt: number;
+  /** How often this instance beats; it counts as down after missing three. */
+  readonly intervalMs: number;
+  readonly ready: boolean;
+  readonly failingChecks: readonly string[];
+}
+
 export interface ConsoleSession {
   readonly tenantId: string;
   readonly apiKeyId: string;
+  readonly admin: boolean;
   readonly csrfToken: string;
   readonly expiresAt: number;
 }
@@ -142,8 +159,8 @@ export interface Store {
   updateDestination(tenantId: string, id: string, patch: DestinationPatch): Promise<Destination | undefined>;
 
   /** Stores a console session under the hash of its cookie value; also drops expired sessions. */
-  createSession(hash: string, session: ConsoleSession): Promise<void>;
-  /** A live session: not expired, not revoked, and its API key not revoked. */
+  createSession(hash: string, session: Omit<ConsoleSession, 'admin'>): Promise<void>;
+  /** A live session: not expired, not revoked, and its API key not revoked; `admin` comes from that key. */
   findSession(hash: string): Promise<ConsoleSession | undefined>;
   revokeSession(hash: string): Promise<void>;
 
@@ -167,5 +184,8 @@ export interface Store {
    * tell (PostgreSQL); elsewhere it never calls and workers rely on polling. Resolves a stop function.
    */
   onWork(onWork: (queue: QueueName) => void): Promise<() => Promise<void>>;
+  recordHeartbeat(heartbeat: Heartbeat): Promise<void>;
+  removeHeartbeat(instanceId: string): Promise<void>;
+  listHeartbeats(): Promise<Heartbeat[]>;
   close(): Promise<void>;
 }

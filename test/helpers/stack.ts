@@ -21,7 +21,9 @@ export async function startStack(settings: Record<string, string>): Promise<Stac
     const process = start(`src/main/${name}`, [], env);
     processes.set(name, process);
     const entry = await process.waitForLog((e) => e.message === 'listening');
-    ports.set(name, (entry.server as { port: number }).port);
+    const port = (entry.server as { port: number }).port;
+    ports.set(name, port);
+    await waitUntilReady(`http://127.0.0.1:${port}`);
   };
   await Promise.all(serviceNames.map(launch));
   return {
@@ -71,5 +73,16 @@ export async function ingest(stack: Stack, key: string, events: readonly Record<
     const body = (await response.json()) as { accepted: string[]; duplicates: string[] };
     assert.equal(response.status, 202, JSON.stringify(body));
     assert.equal(body.accepted.length + body.duplicates.length, Math.min(batchSize, events.length - start));
+  }
+}
+
+/** Polls /readyz as an orchestrator would, until it answers 200. */
+export async function waitUntilReady(base: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${base}/readyz`).catch(() => undefined);
+    if (response?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${base}/readyz did not pass in ${timeoutMs} ms: ${await response?.text()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -11,17 +11,18 @@ const scope = v.picklist(apiKeyScopes, `must be one of ${apiKeyScopes.join(', ')
 
 export const keyCreate: Command = {
   words: ['key', 'create'],
-  usage: 'lumetry key create TENANT --scope ingest|console',
-  summary: 'create an API key and print its secret once',
+  usage: 'lumetry key create TENANT --scope ingest|console [--admin]',
+  summary: 'create an API key and print its secret once; --admin lets a console key see System Health',
   run: async (context) => {
-    allowOnly(context.flags, ['scope']);
+    allowOnly(context.flags, ['scope', 'admin']);
     const keyScope = check(scope, context.flags.scope, '--scope');
+    if (context.flags.admin && keyScope !== 'console') throw new UsageError('--admin applies to console keys only');
     const store = await context.store();
     const tenant = await findTenant(store, context.args[0]);
-    const { key, secret } = await createApiKey(store, tenant.id, keyScope);
+    const { key, secret } = await createApiKey(store, tenant.id, keyScope, { admin: context.flags.admin === true });
     print(
       context,
-      `created ${key.scope} key ${key.id} for tenant ${tenant.name}\n${secret}\nThis is the only time the key is shown: store it now.`,
+      `created ${key.admin ? 'admin ' : ''}${key.scope} key ${key.id} for tenant ${tenant.name}\n${secret}\nThis is the only time the key is shown: store it now.`,
       { ...key, secret },
     );
     return 0;
@@ -36,7 +37,7 @@ export const keyList: Command = {
     allowOnly(context.flags, []);
     const store = await context.store();
     const keys = await store.listApiKeys((await findTenant(store, context.args[0])).id);
-    const lines = keys.map((k) => `${k.id}  ${k.scope.padEnd(7)}  ${k.prefix}…  ${k.revokedAt === null ? 'active' : 'revoked'}`);
+    const lines = keys.map((k) => `${k.id}  ${k.scope.padEnd(7)}  ${k.prefix}…  ${k.revokedAt === null ? 'active' : 'revoked'}${k.admin ? '  admin' : ''}`);
     print(context, lines.join('\n') || '(no keys)', keys);
     return 0;
   },

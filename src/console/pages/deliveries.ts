@@ -7,6 +7,7 @@ export interface DeliveriesView {
   readonly deliveries: readonly DeliverySummary[];
   readonly status: DeliveryStatus | undefined;
   readonly csrf: string;
+  readonly admin: boolean;
   readonly nextBefore: string | undefined;
   readonly notice?: string;
 }
@@ -31,6 +32,6 @@ export function deliveriesPage(view: DeliveriesView) {
 <p>Show: ${filters}</p>
 <table><thead><tr><th>Event</th><th>Destination</th><th>Status</th><th>Attempts</th><th>Last answer</th><th>When</th><th></th></tr></thead>
 <tbody>${rows.length > 0 ? rows : html`<tr><td colspan="7" class="muted">Nothing here.</td></tr>`}</tbody></table>${next}`,
-    { csrf: view.csrf },
+    { csrf: view.csrf, admin: view.admin },
   );
 }

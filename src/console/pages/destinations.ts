@@ -7,6 +7,7 @@ import { page, time } from './layout.ts';
 export interface DestinationsView {
   readonly destinations: readonly Destination[];
   readonly csrf: string;
+  readonly admin: boolean;
   readonly created?: { readonly name: string; readonly signingSecret: string };
   readonly error?: string;
 }
@@ -31,6 +32,6 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 <label>Name <input type="text" name="name" size="30" placeholder="defaults to the host"></label>
 <label>Event types <input type="text" name="eventTypes" size="40" value="*"> <span class="muted">comma-separated; * for all, order.* for a prefix</span></label>
 <button type="submit">Add</button></fieldset></form>`,
-    { csrf: view.csrf },
+    { csrf: view.csrf, admin: view.admin },
   );
 }

@@ -22,6 +22,7 @@ CREATE TABLE api_keys (
   scope TEXT NOT NULL CHECK (scope IN ('ingest', 'console')),
   prefix TEXT NOT NULL,
   hash TEXT NOT NULL UNIQUE,
+  admin BOOLEAN NOT NULL DEFAULT FALSE,
   created_at BIGINT NOT NULL,
   revoked_at BIGINT
 );
@@ -107,6 +108,7 @@ CREATE TABLE instance_heartbeats (
   version TEXT NOT NULL,
   started_at BIGINT NOT NULL,
   last_seen_at BIGINT NOT NULL,
+  interval_ms INTEGER NOT NULL,
   ready BOOLEAN NOT NULL,
   failing_checks TEXT NOT NULL
 );

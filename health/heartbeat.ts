@@ -1,0 +1,53 @@
+// Every few seconds, an instance records that it is alive and whether it is ready (with the names
+// of failing checks), so the System Health page can show every instance of every service. A clean
+// stop removes the row; an instance that dies simply stops beating and is shown as down.
+import type { Heartbeat, Store } from '../src/storage/store.ts';
+import { errorFields } from '../src/telemetry/error-fields.ts';
+import type { Logger } from '../src/telemetry/logger.ts';
+import type { Health } from './health.ts';
+
+export type Instance = Pick<Heartbeat, 'instanceId' | 'service' | 'host' | 'version' | 'startedAt'>;
+
+export interface HeartbeatOptions {
+  readonly store: Store;
+  readonly health: Health;
+  readonly instance: Instance;
+  readonly intervalMs: number;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+}
+
+export function startHeartbeat(options: HeartbeatOptions): { stop(): Promise<void> } {
+  const clock = options.clock ?? Date.now;
+  let failing = false;
+  let current: Promise<void> = Promise.resolve();
+  const beat = async () => {
+    try {
+      const readiness = await options.health.report('readyz');
+      await options.store.recordHeartbeat({
+        ...options.instance,
+        lastSeenAt: clock(),
+        intervalMs: options.intervalMs,
+        ready: readiness.ok,
+        failingChecks: readiness.failures.map((f) => f.name),
+      });
+      if (failing) options.logger.info('heartbeat recorded again');
+      failing = false;
+    } catch (error) {
+      if (!failing) options.logger.warn('heartbeat could not be recorded', { error: errorFields(error) });
+      failing = true;
+    }
+  };
+  current = beat();
+  const timer = setInterval(() => {
+    current = current.then(beat);
+  }, options.intervalMs);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await current;
+      await options.store.removeHeartbeat(options.instance.instanceId);
+    },
+  };
+}
