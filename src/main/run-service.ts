@@ -19,6 +19,7 @@ import type { FetchHandler } from '../runtime/types.ts';
 import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
+import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { version } from '../version.ts';
@@ -79,7 +80,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
       lumetry: { runtime: `${runtime.name} ${runtime.version}` },
     });
 
-    const { store, queue, migrations } = await openStore(config, runtime, `lumetry-${definition.name}`);
+    const { store, queue, migrations } = await openStoreWhenReachable(() => openStore(config, runtime, `lumetry-${definition.name}`), logger, shutdown.signal);
     shutdown.add('storage', () => store.close(), 'storage');
     logger.info('storage ready', {
       lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
@@ -102,8 +103,30 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     });
     shutdown.add('heartbeat', () => heartbeat.stop(), 'announce');
   } catch (error) {
+    if (shutdown.signal.aborted) return;
     logger.error('start-up failed', { error: errorFields(error) });
     await stopProcess(stop, 1);
+  }
+}
+
+/**
+ * Opens storage, waiting out a database that cannot be reached yet (it may be starting beside us):
+ * retries with back-off from 1 s to 30 s, logging each failure, until it opens or shutdown begins.
+ * Any other failure (a refused migration, say) ends start-up at once.
+ */
+async function openStoreWhenReachable<T>(open: () => Promise<T>, logger: Logger, signal: AbortSignal): Promise<T> {
+  for (let delay = 1000; ; delay = Math.min(30_000, delay * 2)) {
+    try {
+      return await open();
+    } catch (error) {
+      if (!(error instanceof StoreError && error.retryable) || signal.aborted) throw error;
+      logger.warn(`storage is not reachable yet: retrying in ${delay / 1000} s`, { error: errorFields(error.cause ?? error) });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      if (signal.aborted) throw error;
+    }
   }
 }
 
