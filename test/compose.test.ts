@@ -45,11 +45,11 @@ describe('compose.yaml', () => {
         assert.ok(service.command![0]!.startsWith('node_modules/.bin/bun'));
       });
 
-      test('it publishes and health-checks the port the process listens on by default', () => {
+      test('it publishes the port the process listens on by default, and checks readiness there', () => {
         const port = defaultPort(name);
         assert.equal(service.ports?.length, 1);
         assert.match(service.ports![0]!, new RegExp(`:${port}:${port}$|^${port}:${port}$`));
-        assert.match(service.healthcheck!.test.join(' '), new RegExp(`http://127\\.0\\.0\\.1:${port}/livez`));
+        assert.match(service.healthcheck!.test.join(' '), new RegExp(`http://127\\.0\\.0\\.1:${port}/readyz`));
       });
 
       test('every setting it passes is one Lumetry reads', () => {
