@@ -92,6 +92,20 @@ for (const target of sqlTargets) {
       assert.deepEqual(await store.listDestinations((await store.findTenant('globex'))!.id), []);
     });
 
+    test('heartbeats are recorded, updated in place, listed and removed', async () => {
+      const beat = { instanceId: 'i-1', service: 'worker', host: 'h1', version: '0.1.0', startedAt: 1_000, lastSeenAt: 2_000, intervalMs: 5_000, ready: false, failingChecks: ['storage'] };
+      await store.recordHeartbeat(beat);
+      await store.recordHeartbeat({ ...beat, lastSeenAt: 7_000, ready: true, failingChecks: [] });
+      await store.recordHeartbeat({ ...beat, instanceId: 'i-2', service: 'console' });
+      assert.deepEqual(await store.listHeartbeats(), [
+        { ...beat, instanceId: 'i-2', service: 'console' },
+        { ...beat, lastSeenAt: 7_000, ready: true, failingChecks: [] },
+      ]);
+      await store.removeHeartbeat('i-1');
+      await store.removeHeartbeat('i-2');
+      assert.deepEqual(await store.listHeartbeats(), []);
+    });
+
     test('committed events wake waiting workers where the database can signal (PostgreSQL), never before the commit', { timeout: 20_000 }, async () => {
       const acme = (await store.findTenant('acme'))!;
       const heard: string[] = [];
