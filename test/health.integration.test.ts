@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, describe, test } from 'node:test';
 import { freshPostgresDatabase, postgresSkipReason } from './helpers/postgres.ts';
-import { assertNoneRunning, cleanEnv, start } from './helpers/processes.ts';
+import { assertNoneRunning, cleanEnv, type Started, start } from './helpers/processes.ts';
 import { sqlTargets } from './helpers/sql-targets.ts';
 import { createTenant, waitUntilReady } from './helpers/stack.ts';
-import { startTcpProxy } from './helpers/tcp-proxy.ts';
+import { type ProxyMode, startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 
 after(assertNoneRunning);
 
@@ -27,21 +27,29 @@ async function until(what: () => Promise<boolean>, timeoutMs = 20_000): Promise<
   }
 }
 
-async function proxiedDatabase() {
+/** Runs `body` against an ingest-api whose PostgreSQL connection goes through a switchable relay, then checks it stops cleanly. */
+async function withRelayedIngestApi(mode: ProxyMode, body: (ctx: { api: Started; base: string; proxy: TcpProxy; url: string }) => Promise<void>): Promise<void> {
   const database = await freshPostgresDatabase();
-  const url = new URL(database.url);
-  const proxy = await startTcpProxy(url.hostname, Number(url.port || 5432));
-  url.port = String(proxy.port);
-  return { database, proxy, url: url.toString() };
+  const target = new URL(database.url);
+  const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432), mode);
+  target.port = String(proxy.port);
+  const url = target.toString();
+  const api = start('src/main/ingest-api', [], cleanEnv({ ...probeEnv, LUMETRY_DATABASE_URL: url }));
+  try {
+    const entry = await api.waitForLog((e) => e.message === 'listening');
+    await body({ api, base: `http://127.0.0.1:${(entry.server as { port: number }).port}`, proxy, url });
+    api.child.kill('SIGTERM');
+    assert.equal((await api.exited).code, 0);
+  } finally {
+    api.child.kill('SIGKILL');
+    await proxy.close();
+    await database.drop();
+  }
 }
 
 describe('a PostgreSQL outage', { skip: postgresSkipReason }, () => {
-  test('fails /readyz (not /livez) within the check timeout, even when the database hangs, and heals without a restart', { timeout: 90_000 }, async () => {
-    const { database, proxy, url } = await proxiedDatabase();
-    const api = start('src/main/ingest-api', [], cleanEnv({ ...probeEnv, LUMETRY_DATABASE_URL: url }));
-    try {
-      const entry = await api.waitForLog((e) => e.message === 'listening');
-      const base = `http://127.0.0.1:${(entry.server as { port: number }).port}`;
+  test('fails /readyz (not /livez) within the check timeout, even when the database hangs, and heals without a restart', { timeout: 90_000 }, () =>
+    withRelayedIngestApi('pass', async ({ api, base, proxy, url }) => {
       await waitUntilReady(base);
 
       proxy.set('refuse');
@@ -61,22 +69,10 @@ describe('a PostgreSQL outage', { skip: postgresSkipReason }, () => {
       await until(async () => (await get(`${base}/readyz`)).status === 200, 30_000);
       assert.ok(api.stdout.some((l) => l.includes('"message":"health check failing"')));
       assert.ok(!api.stdout.join('\n').includes(new URL(url).password || 'no-password-set'), 'no credential in the log');
-      api.child.kill('SIGTERM');
-      assert.equal((await api.exited).code, 0);
-    } finally {
-      api.child.kill('SIGKILL');
-      await proxy.close();
-      await database.drop();
-    }
-  });
+    }));
 
-  test('start-up waits for a database that is not there yet; /startupz names what is missing', { timeout: 90_000 }, async () => {
-    const { database, proxy, url } = await proxiedDatabase();
-    proxy.set('refuse');
-    const api = start('src/main/ingest-api', [], cleanEnv({ ...probeEnv, LUMETRY_DATABASE_URL: url }));
-    try {
-      const entry = await api.waitForLog((e) => e.message === 'listening');
-      const base = `http://127.0.0.1:${(entry.server as { port: number }).port}`;
+  test('start-up waits for a database that is not there yet; /startupz names what is missing', { timeout: 90_000 }, () =>
+    withRelayedIngestApi('refuse', async ({ api, base, proxy }) => {
       await api.waitForLog((e) => String(e.message).startsWith('storage is not reachable yet'));
       const startup = await get(`${base}/startupz?verbose`);
       assert.equal(startup.status, 503);
@@ -89,14 +85,7 @@ describe('a PostgreSQL outage', { skip: postgresSkipReason }, () => {
       proxy.set('pass');
       await until(async () => (await get(`${base}/startupz`)).status === 200, 40_000);
       await waitUntilReady(base);
-      api.child.kill('SIGTERM');
-      assert.equal((await api.exited).code, 0);
-    } finally {
-      api.child.kill('SIGKILL');
-      await proxy.close();
-      await database.drop();
-    }
-  });
+    }));
 });
 
 test('after SIGTERM /readyz fails at once while a request in flight still completes', { timeout: 60_000 }, async () => {
