@@ -1,12 +1,16 @@
 // Every few seconds, an instance records that it is alive and whether it is ready (with the names
 // of failing checks), so the System Health page can show every instance of every service. A clean
-// stop removes the row; an instance that dies simply stops beating and is shown as down.
+// stop removes the row; an instance that dies simply stops beating: it is shown as down, and after
+// ten missed beats the surviving instances forget it, so one crash does not mark a service degraded for ever.
 import type { Heartbeat, Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
 import type { Health } from './health.ts';
 
 export type Instance = Pick<Heartbeat, 'instanceId' | 'service' | 'host' | 'version' | 'startedAt'>;
+
+/** An instance gone this many of its heartbeat intervals is forgotten: shown as down until then. */
+export const forgetAfterMissedBeats = 10;
 
 export interface HeartbeatOptions {
   readonly store: Store;
@@ -31,6 +35,7 @@ export function startHeartbeat(options: HeartbeatOptions): { stop(): Promise<voi
         ready: readiness.ok,
         failingChecks: readiness.failures.map((f) => f.name),
       });
+      await options.store.pruneHeartbeats(clock(), forgetAfterMissedBeats);
       if (failing) options.logger.info('heartbeat recorded again');
       failing = false;
     } catch (error) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { matchesEventType } from '../src/event-types.ts';
 import { parseRetryAfter, retryDelayMs } from '../workers/backoff.ts';
-import { isNonPublic, refusal } from '../workers/outbound-policy.ts';
+import { isNonPublic, refusal, ResolutionFailed } from '../workers/outbound-policy.ts';
 
 describe('back-off', () => {
   const policy = { baseMs: 1000, maxMs: 60_000 };
@@ -43,19 +43,29 @@ test('event-type patterns', () => {
 
 describe('outbound policy', () => {
   test('non-public addresses are recognised, v4 and v6', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) {
+    for (const address of ['::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe', '::7f00:1', 'ff02::1', '127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1']) {
       assert.equal(isNonPublic(address), true, address);
     }
-    for (const address of ['8.8.8.8', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) assert.equal(isNonPublic(address), false, address);
+    for (const address of ['64:ff9b::808:808', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) assert.equal(isNonPublic(address), false, address);
   });
 
   test('blocking private ranges checks literal addresses and resolved names', async () => {
     const policy = { allowedHosts: undefined, blockPrivate: true };
     assert.match((await refusal(new URL('http://127.0.0.1:9/x'), policy))!, /non-public/);
     assert.match((await refusal(new URL('http://[::1]/x'), policy))!, /non-public/);
+    assert.match((await refusal(new URL('http://[::ffff:127.0.0.1]/x'), policy))!, /non-public/, 'the URL parser turns this into ::ffff:7f00:1');
+    assert.match((await refusal(new URL('http://[::ffff:169.254.169.254]/latest'), policy))!, /non-public/);
     assert.match((await refusal(new URL('https://intranet.test/x'), policy, async () => ['93.184.216.34', '10.0.0.7']))!, /non-public/);
     assert.equal(await refusal(new URL('https://hooks.test/x'), policy, async () => ['93.184.216.34']), null);
     assert.equal(await refusal(new URL('http://127.0.0.1/x'), { allowedHosts: undefined, blockPrivate: false }), null, 'off by default');
+  });
+
+  test('a name that cannot be resolved, or not in time, is not let through: the attempt fails and is retried', async () => {
+    const policy = { allowedHosts: undefined, blockPrivate: true };
+    const notFound = async () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+    await assert.rejects(refusal(new URL('https://nowhere.test/'), policy, notFound), (error: Error) => error instanceof ResolutionFailed && /\(ENOTFOUND\)/.test(error.message));
+    await assert.rejects(refusal(new URL('https://slow.test/'), policy, () => new Promise(() => {}), 50), (error: Error) => error instanceof ResolutionFailed && /within 50 ms/.test(error.message));
+    await assert.rejects(refusal(new URL('https://empty.test/'), policy, async () => []), ResolutionFailed);
   });
 
   test('the allow-list takes exact hosts and *.suffix patterns', async () => {

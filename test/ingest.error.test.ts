@@ -87,6 +87,13 @@ describe('bad bodies', () => {
     await refused({ body: stream }, 413, 'payload_too_large');
   });
 
+  test('a timestamp that is not a real instant is 422, on every store alike', async () => {
+    for (const timestamp of ['2026-11-24T10:00:00+01', '2026-02-30T10:00:00Z', '2026-11-24']) {
+      const body = await refused({ body: JSON.stringify({ ...event, timestamp }) }, 422, 'validation_failed');
+      assert.deepEqual(body.error.fields?.map((f) => f.path), ['timestamp'], timestamp);
+    }
+  });
+
   test('an oversize data object or id is 422', async () => {
     const body = await refused({ body: JSON.stringify({ id: 'x'.repeat(201), type: 't', data: { blob: 'y'.repeat(300 * 1024) } }) }, 422, 'validation_failed');
     assert.deepEqual(body.error.fields?.map((f) => f.path), ['id', 'data']);

@@ -59,6 +59,15 @@ test('a batch is accepted whole; ids repeated in it or seen before are duplicate
   await db.queue.ack('t', items.map((i) => i.id));
 });
 
+test('an id repeated within a batch keeps its first copy, as a repeat across requests does', async () => {
+  const response = await post({ events: [{ id: 'twice', type: 'order.created', data: {} }, { id: 'twice', type: 'order.cancelled', data: {} }] });
+  assert.deepEqual(await response.json().then((b) => (b as { accepted: string[]; duplicates: string[] }).duplicates), ['twice']);
+  const [stored] = await db.store.listEvents((await db.store.findTenant('acme'))!.id, { limit: 1 });
+  assert.deepEqual([stored!.id, stored!.type], ['twice', 'order.created']);
+  const items = await db.queue.claim('ingest', { limit: 10, leaseMs: 1000, owner: 't' });
+  await db.queue.ack('t', items.map((i) => i.id));
+});
+
 test('a valid traceparent is kept with the queue item; a malformed one is dropped', async () => {
   const trace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
   await post({ id: 'tr-1', type: 't', data: {} }, { traceparent: trace });

@@ -45,6 +45,14 @@ describe('stop signals on a process whose cleanup hangs', () => {
     assert.deepEqual(await process.exited, { code: 143, signal: null });
   });
 
+  test('a fatal error during a graceful stop makes the exit code 1, not 0', { timeout: 30_000 }, async () => {
+    const failing = spawnFile(fileURLToPath(new URL('./fixtures/fatal-during-shutdown.ts', import.meta.url)), [], cleanEnv({}));
+    await failing.waitForLog(isReady);
+    failing.child.kill('SIGTERM');
+    assert.deepEqual(await failing.exited, { code: 1, signal: null });
+    assert.ok(failing.stdout.some((line) => line.includes('"message":"unhandled promise rejection"')));
+  });
+
   test('the watchdog ends a hung shutdown with exit code 1 and says why', { timeout: 30_000 }, async () => {
     const process = spawnFile(fixture, ['500'], cleanEnv({}));
     await process.waitForLog(isReady);

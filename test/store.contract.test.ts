@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { migrate } from '../src/storage/migrate.ts';
 import { migrations } from '../src/storage/migrations/index.ts';
 import type { SqlDriver } from '../src/storage/sql.ts';
+import { createSqlQueue } from '../src/queue/sql-queue.ts';
 import { createSqlStore } from '../src/storage/sql-store.ts';
 import type { Store } from '../src/storage/store.ts';
 import { StoreError } from '../src/storage/store-error.ts';
@@ -104,6 +105,39 @@ for (const target of sqlTargets) {
       await store.removeHeartbeat('i-1');
       await store.removeHeartbeat('i-2');
       assert.deepEqual(await store.listHeartbeats(), []);
+    });
+
+    test('events list by arrival, newest first, and page after the last one shown', async () => {
+      const globex = (await store.findTenant('globex'))!;
+      await store.acceptEvents(globex.id, [{ id: 'zeta', type: 't', occurredAt: null, data: '{}' }], { receivedAt: 10, traceContext: null });
+      await store.acceptEvents(globex.id, [{ id: 'alpha', type: 't', occurredAt: null, data: '{}' }, { id: 'beta', type: 't', occurredAt: null, data: '{}' }], { receivedAt: 20, traceContext: null });
+      assert.deepEqual((await store.listEvents(globex.id, { limit: 2 })).map((e) => e.id), ['beta', 'alpha']);
+      assert.deepEqual((await store.listEvents(globex.id, { limit: 2, before: 'alpha' })).map((e) => e.id), ['zeta']);
+    });
+
+    test('a stale outcome from a worker that lost its lease never overwrites a settled delivery', async () => {
+      const globex = (await store.findTenant('globex'))!;
+      await store.createDestination({ tenantId: globex.id, name: 'd', url: 'https://d.test/', signingSecret: 's', eventTypes: ['*'], enabled: true });
+      await store.acceptEvents(globex.id, [{ id: 'race-1', type: 't', occurredAt: null, data: '{}' }], { receivedAt: 30, traceContext: null });
+      const queue = createSqlQueue(driver);
+      const ingest = await queue.claim('ingest', { limit: 100, leaseMs: 60_000, owner: 'a' });
+      await store.fanOut('a', ingest);
+      const [item] = await queue.claim('delivery', { limit: 1, leaseMs: 60_000, owner: 'a' });
+      const [job] = await store.loadDeliveryJobs('a', [item!]);
+      await store.recordDeliveryOutcomes('b', [{ kind: 'delivered', job: job!, statusCode: 200, at: 40 }]);
+      await store.recordDeliveryOutcomes('a', [{ kind: 'retry', job: job!, statusCode: 503, error: 'HTTP 503', at: 50, nextAttemptAt: 60 }]);
+      await store.recordDeliveryOutcomes('a', [{ kind: 'dead', job: job!, statusCode: 410, error: 'HTTP 410', at: 70 }]);
+      const delivery = (await store.listDeliveries(globex.id, { limit: 100 })).find((d) => d.id === job!.deliveryId);
+      assert.deepEqual([delivery!.status, delivery!.attempts, delivery!.lastStatusCode], ['delivered', 1, 200]);
+    });
+
+    test('instances unseen for ten of their heartbeat intervals are forgotten', async () => {
+      const beat = { service: 'worker', host: 'h', version: '1', startedAt: 0, intervalMs: 100, ready: true, failingChecks: [] };
+      await store.recordHeartbeat({ ...beat, instanceId: 'gone', lastSeenAt: 1_000 });
+      await store.recordHeartbeat({ ...beat, instanceId: 'alive', lastSeenAt: 1_950 });
+      assert.equal(await store.pruneHeartbeats(2_001, 10), 1);
+      assert.deepEqual((await store.listHeartbeats()).map((h) => h.instanceId), ['alive']);
+      await store.removeHeartbeat('alive');
     });
 
     test('committed events wake waiting workers where the database can signal (PostgreSQL), never before the commit', { timeout: 20_000 }, async () => {

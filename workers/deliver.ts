@@ -5,7 +5,7 @@
 // receiver's body or a URL's query string never ends up in it.
 import type { DeliveryJob, DeliveryOutcome } from '../src/storage/store.ts';
 import { type BackoffPolicy, parseRetryAfter, retryDelayMs } from './backoff.ts';
-import { type OutboundPolicy, refusal } from './outbound-policy.ts';
+import { type OutboundPolicy, refusal, ResolutionFailed } from './outbound-policy.ts';
 import { signatureHeader } from './signature.ts';
 
 export interface DeliverySettings {
@@ -37,7 +37,13 @@ export async function deliver(job: DeliveryJob, settings: DeliverySettings): Pro
 async function send(job: DeliveryJob, settings: DeliverySettings): Promise<Attempt> {
   const url = new URL(job.destination.url);
   if (!job.destination.enabled) return failure(null, false, 'the destination is disabled');
-  const refused = await refusal(url, settings.policy);
+  let refused: string | null;
+  try {
+    refused = await refusal(url, settings.policy, undefined, settings.timeoutMs);
+  } catch (error) {
+    if (error instanceof ResolutionFailed) return failure(null, true, error.message);
+    throw error;
+  }
   if (refused) return failure(null, false, refused);
 
   const body = eventBody(job);

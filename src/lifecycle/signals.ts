@@ -11,6 +11,10 @@ export interface StopOptions {
   readonly exit: (code: number) => void;
 }
 
+// Every reason to stop asks for an exit code; the process exits with the worst of them, so a fatal
+// error during a graceful stop is not hidden behind the stop's 0.
+const requested = new WeakMap<StopOptions, number>();
+
 const signalNumbers = { SIGINT: 2, SIGTERM: 15 } as const;
 
 export function handleStopSignals(options: StopOptions): void {
@@ -29,8 +33,9 @@ export function handleStopSignals(options: StopOptions): void {
   process.on('unhandledRejection', (reason) => fail(options, 'unhandled promise rejection', reason));
 }
 
-/** Runs the shutdown under the watchdog, then exits with `code` (1 if a step failed). */
+/** Runs the shutdown under the watchdog, then exits with the worst code asked for (1 if a step failed). */
 export async function stopProcess(options: StopOptions, code: number): Promise<void> {
+  requested.set(options, Math.max(code, requested.get(options) ?? 0));
   const watchdog = setTimeout(() => {
     options.logger.error('shutdown timed out: exiting anyway', { lumetry: { shutdown_timeout_ms: options.timeoutMs } });
     options.exit(1);
@@ -38,7 +43,7 @@ export async function stopProcess(options: StopOptions, code: number): Promise<v
   watchdog.unref();
   const clean = await options.shutdown.run();
   clearTimeout(watchdog);
-  const exitCode = clean ? code : 1;
+  const exitCode = Math.max(requested.get(options) ?? code, clean ? 0 : 1);
   options.logger.info('stopped', { process: { exit_code: exitCode } });
   options.exit(exitCode);
 }

@@ -122,8 +122,13 @@ async function openStoreWhenReachable<T>(open: () => Promise<T>, logger: Logger,
       if (!(error instanceof StoreError && error.retryable) || signal.aborted) throw error;
       logger.warn(`storage is not reachable yet: retrying in ${delay / 1000} s`, { error: errorFields(error.cause ?? error) });
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        const wake = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, delay);
+        signal.addEventListener('abort', wake, { once: true });
       });
       if (signal.aborted) throw error;
     }

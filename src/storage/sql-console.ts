@@ -30,11 +30,13 @@ export function createSqlConsole(driver: SqlDriver, clock: () => number): Consol
 
     revokeSession: async (hash) => void (await driver.execute('UPDATE console_sessions SET revoked_at = $2 WHERE hash = $1', [hash, clock()])),
 
+    // Client-chosen ids do not sort by time, so events are ordered by arrival and paged by the
+    // (received_at, id) of the last one shown.
     listEvents: async (tenantId, page) => {
       const params: Param[] = [tenantId, page.limit];
-      const before = page.before === undefined ? '' : `AND id < $${params.push(page.before)}`;
+      const cursor = page.before === undefined ? '' : `AND (received_at, id) < (SELECT received_at, id FROM events WHERE tenant_id = $1 AND id = $${params.push(page.before)})`;
       const rows = await driver.query(
-        `SELECT id, type, occurred_at, received_at, processed_at FROM events WHERE tenant_id = $1 ${before} ORDER BY id DESC LIMIT $2`,
+        `SELECT id, type, occurred_at, received_at, processed_at FROM events WHERE tenant_id = $1 ${cursor} ORDER BY received_at DESC, id DESC LIMIT $2`,
         params,
       );
       return rows.map(toEvent);

@@ -3,7 +3,7 @@
 import type { Row, SqlDriver } from './sql.ts';
 import type { Heartbeat, Store } from './store.ts';
 
-type HeartbeatStore = Pick<Store, 'recordHeartbeat' | 'removeHeartbeat' | 'listHeartbeats'>;
+type HeartbeatStore = Pick<Store, 'recordHeartbeat' | 'removeHeartbeat' | 'listHeartbeats' | 'pruneHeartbeats'>;
 
 export function createSqlHeartbeats(driver: SqlDriver): HeartbeatStore {
   return {
@@ -16,6 +16,7 @@ export function createSqlHeartbeats(driver: SqlDriver): HeartbeatStore {
         [h.instanceId, h.service, h.host, h.version, h.startedAt, h.lastSeenAt, h.intervalMs, h.ready, JSON.stringify(h.failingChecks)],
       )),
     removeHeartbeat: async (instanceId) => void (await driver.execute('DELETE FROM instance_heartbeats WHERE instance_id = $1', [instanceId])),
+    pruneHeartbeats: (now, missedBeats) => driver.execute('DELETE FROM instance_heartbeats WHERE last_seen_at + $2 * interval_ms < $1', [now, missedBeats]),
     listHeartbeats: async () => (await driver.query('SELECT * FROM instance_heartbeats ORDER BY service, started_at')).map(toHeartbeat),
   };
 }

@@ -18,7 +18,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
   return {
     acceptEvents: (tenantId, events, meta) =>
       driver.transaction(async (tx): Promise<AcceptedEvents> => {
-        const unique = [...new Map(events.map((event) => [event.id, event])).values()];
+        const unique = events.filter((event, index) => events.findIndex((e) => e.id === event.id) === index);
         const inserted = new Set<string>();
         for (const chunk of insertChunks(unique)) {
           for (const row of await insertEvents(tx, tenantId, chunk, meta.receivedAt)) inserted.add(String(row.id));
@@ -112,7 +112,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
             await tx.execute(
               `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status_code = $1, last_error = NULL,
                  last_attempt_at = $2, delivered_at = $2, next_attempt_at = NULL, updated_at = $2
-               WHERE id IN (${ids.sql})`,
+               WHERE status = 'pending' AND id IN (${ids.sql})`,
               [statusCode, at, ...ids.params],
             );
           }
@@ -124,7 +124,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
           await tx.execute(
             `UPDATE deliveries SET status = $2, attempts = attempts + 1, last_status_code = $3, last_error = $4,
                last_attempt_at = $5, next_attempt_at = $6, updated_at = $5
-             WHERE id = $1`,
+             WHERE id = $1 AND status = 'pending'`,
             [outcome.job.deliveryId, dead ? 'dead' : 'pending', outcome.statusCode, outcome.error, outcome.at, dead ? null : outcome.nextAttemptAt],
           );
           if (dead) await deadLetterItem(tx, owner, outcome.job.item.id, outcome.error, outcome.at);

@@ -130,7 +130,7 @@ export interface DeliverySummary {
 
 export interface Page {
   readonly limit: number;
-  /** Only items with an id before this one (ids sort by creation): the next page of a newest-first list. */
+  /** The id of the last item of the previous page; the next page starts after it (lists are newest first). */
   readonly before?: string | undefined;
 }
 
@@ -186,6 +186,8 @@ export interface Store {
   onWork(onWork: (queue: QueueName) => void): Promise<() => Promise<void>>;
   recordHeartbeat(heartbeat: Heartbeat): Promise<void>;
   removeHeartbeat(instanceId: string): Promise<void>;
+  /** Forgets instances not seen for `missedBeats` of their own intervals (they crashed or were killed). */
+  pruneHeartbeats(now: number, missedBeats: number): Promise<number>;
   listHeartbeats(): Promise<Heartbeat[]>;
   close(): Promise<void>;
 }
