@@ -7,7 +7,7 @@ import { startWorker } from './worker.ts';
 export const workerService: ServiceDefinition = {
   name: 'worker',
   needs: ['storage', 'messaging'],
-  createApp: ({ logger, health }) => createApp(logger, health),
+  createApp: ({ logger, health, metrics }) => createApp(logger, { health, metrics }),
   start: async (context) => {
     const worker = await startWorker(context);
     context.shutdown.add('worker', () => worker.stop());

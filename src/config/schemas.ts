@@ -53,3 +53,11 @@ export const hostPatterns = v.pipe(
     'must be a comma-separated list of host names, such as hooks.example.com,*.partner.example',
   ),
 );
+
+const reservedPaths = ['/livez', '/readyz', '/startupz', '/healthz', '/api', '/v1', '/login', '/logout'];
+
+export const metricsPath = v.pipe(
+  v.string(),
+  v.regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a URL path starting with /'),
+  v.check((path) => path !== '/' && !reservedPaths.some((r) => path === r || path.startsWith(`${r}/`)), `must not be / or under ${reservedPaths.join(', ')}`),
+);

@@ -1,7 +1,7 @@
 // Every setting Lumetry reads, in one table: the parser, `lumetry config` and the documentation test
 // all read this, so a variable cannot exist in one place and be missing from another.
 import type * as v from 'valibot';
-import { boolean, directory, hostPatterns, hostname, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
+import { boolean, directory, hostPatterns, hostname, metricsPath, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
 
 export interface VariableSpec {
   readonly schema: v.GenericSchema<string, unknown>;
@@ -129,6 +129,16 @@ export const variables = {
     schema: wholeNumber(60_000, 30 * 86_400_000),
     default: '43200000',
     description: 'How long a console login lasts.',
+  },
+  LUMETRY_METRICS_ENABLED: {
+    schema: boolean,
+    default: 'true',
+    description: 'Serve Prometheus metrics on every process.',
+  },
+  LUMETRY_METRICS_PATH: {
+    schema: metricsPath,
+    default: '/metrics',
+    description: 'Path of the Prometheus endpoint on each process port.',
   },
   LUMETRY_LOG_LEVEL: {
     schema: oneOf(['debug', 'info', 'warn', 'error']),

@@ -1,7 +1,6 @@
 // The console process's app: JSON API under /api, pages at the root, management endpoints.
 import type { Hono } from 'hono';
-import type { Health } from '../../health/health.ts';
-import { type AppEnv, createApp } from '../http/create-app.ts';
+import { type AppEnv, createApp, type Management } from '../http/create-app.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
 import type { Store } from '../storage/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -16,11 +15,11 @@ export interface ConsoleDeps {
   readonly limiter: LoginLimiter;
   readonly sessionTtlMs: number;
   readonly queueAgeWarningMs: number;
-  /** The process's health endpoints; absent in tests of the console alone. */
-  readonly health?: Health;
+  /** The process's management endpoints; absent in tests of the console alone. */
+  readonly management?: Management;
   readonly clock?: () => number;
 }
 
 export function createConsoleApp(deps: ConsoleDeps): Hono<AppEnv> {
-  return createApp(deps.logger, deps.health).route('/api', consoleApi(deps)).route('/', consolePages(deps));
+  return createApp(deps.logger, deps.management).route('/api', consoleApi(deps)).route('/', consolePages(deps));
 }

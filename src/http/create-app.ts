@@ -6,7 +6,9 @@ import { healthRoutes } from '../../health/routes.ts';
 import type { ServerBindings } from '../runtime/types.ts';
 import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
+import { httpServerMetrics } from '../telemetry/http-server-metrics.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 import { ApiError } from './api-error.ts';
 import { requestId } from './request-id.ts';
 
@@ -26,10 +28,20 @@ export type AppEnv = {
 /** Seconds a client should wait before retrying when storage is unavailable. */
 export const unavailableRetryAfterSeconds = 5;
 
-/** `health` is absent only where a test exercises an API without the management endpoints. */
-export function createApp(logger: Logger, health?: Health): Hono<AppEnv> {
+export interface Management {
+  readonly health?: Health;
+  readonly metrics?: Metrics;
+}
+
+/** Management endpoints are absent only where a test exercises an API alone. */
+export function createApp(logger: Logger, management: Management = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const { health, metrics } = management;
+  if (metrics) app.use(httpServerMetrics(metrics.meter));
   app.use(requestId());
+  if (metrics?.path) {
+    app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
+  }
   if (health) app.route('/', healthRoutes(health));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.get('requestId') }, 404));
   app.onError((error, c) => {

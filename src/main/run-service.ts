@@ -10,7 +10,7 @@ import { createHealth, type Health } from '../../health/health.ts';
 import { startHeartbeat } from '../../health/heartbeat.ts';
 import { startupSteps } from '../../health/startup.ts';
 import type { Config } from '../config/config.ts';
-import { type AppEnv, createApp, unavailableRetryAfterSeconds } from '../http/create-app.ts';
+import { type AppEnv, createApp, type Management, unavailableRetryAfterSeconds } from '../http/create-app.ts';
 import { createShutdown, type Shutdown } from '../lifecycle/shutdown.ts';
 import { handleStopSignals, stopProcess } from '../lifecycle/signals.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
@@ -22,6 +22,8 @@ import type { Store } from '../storage/store.ts';
 import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
+import { processResource } from '../telemetry/resource.ts';
 import { version } from '../version.ts';
 import { configOrExit, processLogger } from './process-setup.ts';
 
@@ -33,6 +35,7 @@ export interface ServiceContext {
   readonly queue: DurableQueue;
   readonly shutdown: Shutdown;
   readonly health: Health;
+  readonly metrics: Metrics;
 }
 
 export interface ServiceDefinition {
@@ -58,6 +61,8 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   try {
     const runtime = await loadRuntime();
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
+    const metrics = createMetrics(processResource({ service: definition.name, version, instanceId, host: hostname(), pid: process.pid }), config.metrics);
+    shutdown.add('telemetry', () => metrics.shutdown(), 'storage');
     startup.done('telemetry');
     const eventLoop = monitorEventLoop({ maxDelayMs: config.health.maxEventLoopDelayMs });
     shutdown.add('event-loop monitor', () => eventLoop.stop(), 'storage');
@@ -68,7 +73,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const setReadiness = () => readiness.splice(0, readiness.length, startup.all, ...dependencies, shuttingDown);
     setReadiness();
 
-    let handler: FetchHandler = starting(logger, health).fetch;
+    let handler: FetchHandler = starting(logger, { health, metrics }).fetch;
     const server = await runtime.serve((request, bindings) => handler(request, bindings), { hostname: config.host, port: config.ports[definition.name] });
     shutdown.add('http server', () => server.stop(), 'listeners');
     shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)), 'drain');
@@ -91,7 +96,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     setReadiness();
     startup.done('migrations');
 
-    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, health };
+    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, health, metrics };
     await definition.start?.(context);
     handler = definition.createApp(context).fetch;
     const heartbeat = startHeartbeat({
@@ -136,8 +141,8 @@ async function openStoreWhenReachable<T>(open: () => Promise<T>, logger: Logger,
 }
 
 /** Until storage is open: health endpoints answer, everything else is told to come back shortly. */
-function starting(logger: Logger, health: Health): Hono<AppEnv> {
-  const app = createApp(logger, health);
+function starting(logger: Logger, management: Management): Hono<AppEnv> {
+  const app = createApp(logger, management);
   app.all('*', (c) => {
     c.header('Retry-After', String(unavailableRetryAfterSeconds));
     return c.json({ error: { code: 'unavailable', message: 'starting up: retry shortly' }, requestId: c.get('requestId') }, 503);
