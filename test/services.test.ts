@@ -15,8 +15,8 @@ const env = cleanEnv({ LUMETRY_DATA_DIR: dir.path, LUMETRY_INGEST_API_PORT: '0',
 async function allListening(services: Started): Promise<Map<string, number>> {
   const pids = new Map<string, number>();
   for (const name of serviceNames) {
-    const entry = await services.waitForLog((e) => e.message === 'listening' && (e.service as { name: string }).name === name);
-    pids.set(name, (entry.process as { pid: number }).pid);
+    const entry = await services.waitForLog((e) => e.message === 'listening' && e['service.name'] === name);
+    pids.set(name, entry['process.pid'] as number);
   }
   return pids;
 }

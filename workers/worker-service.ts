@@ -7,7 +7,7 @@ import { startWorker } from './worker.ts';
 export const workerService: ServiceDefinition = {
   name: 'worker',
   needs: ['storage', 'messaging'],
-  createApp: ({ logger, health, metrics }) => createApp(logger, { health, metrics }),
+  createApp: ({ logger, management }) => createApp(logger, management),
   start: async (context) => {
     const worker = await startWorker(context);
     context.shutdown.add('worker', () => worker.stop());

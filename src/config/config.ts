@@ -40,7 +40,7 @@ export interface Config {
   };
   readonly console: { readonly sessionTtlMs: number };
   readonly metrics: { readonly enabled: boolean; readonly path: string };
-  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat; readonly probes: boolean };
 }
 
 export function toConfig(values: ParsedValues, cwd: string): Config {
@@ -77,7 +77,7 @@ export function toConfig(values: ParsedValues, cwd: string): Config {
     destinations: { allowedHosts: values.LUMETRY_DESTINATION_ALLOWED_HOSTS, blockPrivate: values.LUMETRY_DESTINATION_BLOCK_PRIVATE },
     console: { sessionTtlMs: values.LUMETRY_CONSOLE_SESSION_TTL_MS },
     metrics: { enabled: values.LUMETRY_METRICS_ENABLED, path: values.LUMETRY_METRICS_PATH },
-    log: { level: values.LUMETRY_LOG_LEVEL, format: values.LUMETRY_LOG_FORMAT },
+    log: { level: values.LUMETRY_LOG_LEVEL, format: values.LUMETRY_LOG_FORMAT, probes: values.LUMETRY_LOG_PROBES },
   });
 }
 

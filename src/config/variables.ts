@@ -140,6 +140,11 @@ export const variables = {
     default: '/metrics',
     description: 'Path of the Prometheus endpoint on each process port.',
   },
+  LUMETRY_LOG_PROBES: {
+    schema: boolean,
+    default: 'false',
+    description: 'Log health probes and metric scrapes at info (otherwise at debug).',
+  },
   LUMETRY_LOG_LEVEL: {
     schema: oneOf(['debug', 'info', 'warn', 'error']),
     default: 'info',

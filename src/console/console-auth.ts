@@ -32,6 +32,7 @@ export function apiAuth(store: Store): MiddlewareHandler<AppEnv> {
     if (!['GET', 'HEAD'].includes(c.req.method)) checkSameOrigin(c, c.req.header('x-csrf-token'), session.csrfToken);
     c.set('tenantId', session.tenantId);
     c.set('admin', session.admin);
+    c.set('apiKeyId', session.apiKeyId);
     c.set('csrfToken', session.csrfToken);
     c.set('sessionHash', session.hash);
     await next();
@@ -48,6 +49,7 @@ export function pageAuth(store: Store): MiddlewareHandler<AppEnv> {
     }
     c.set('tenantId', session.tenantId);
     c.set('admin', session.admin);
+    c.set('apiKeyId', session.apiKeyId);
     c.set('csrfToken', session.csrfToken);
     c.set('sessionHash', session.hash);
     await next();

@@ -19,6 +19,7 @@ export function requireApiKey(store: Store, scope: ApiKeyScope): MiddlewareHandl
     if (key.scope !== scope) throw new ApiError('forbidden', `this key may not be used here: an ${scope} key is required`);
     c.set('tenantId', key.tenantId);
     c.set('admin', key.admin);
+    c.set('apiKeyId', key.id);
     await next();
   };
 }

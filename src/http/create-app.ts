@@ -1,7 +1,7 @@
 // The base Hono app every process serves: request ids, management routes, and JSON answers for
 // unknown routes and failures that never show internals to the client.
 import { Hono } from 'hono';
-import type { Health } from '../../health/health.ts';
+import { endpoints, type Health } from '../../health/health.ts';
 import { healthRoutes } from '../../health/routes.ts';
 import type { ServerBindings } from '../runtime/types.ts';
 import { StoreError } from '../storage/store-error.ts';
@@ -11,12 +11,15 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { ApiError } from './api-error.ts';
 import { requestId } from './request-id.ts';
+import { requestLog } from './request-log.ts';
 
 export type AppEnv = {
   Bindings: ServerBindings;
   Variables: {
     requestId: string;
     tenantId: string;
+    /** The id (never the secret) of the API key behind the request. */
+    apiKeyId: string;
     /** The caller's key (or the key behind its session) may see operator views. */
     admin: boolean;
     /** Console requests made with a session cookie: the token its forms must send back. */
@@ -31,6 +34,8 @@ export const unavailableRetryAfterSeconds = 5;
 export interface Management {
   readonly health?: Health;
   readonly metrics?: Metrics;
+  /** Log probes and scrapes at info instead of debug. */
+  readonly logProbes?: boolean;
 }
 
 /** Management endpoints are absent only where a test exercises an API alone. */
@@ -39,6 +44,8 @@ export function createApp(logger: Logger, management: Management = {}): Hono<App
   const { health, metrics } = management;
   if (metrics) app.use(httpServerMetrics(metrics.meter));
   app.use(requestId());
+  const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
+  app.use(requestLog(logger, { quietPaths, logProbes: management.logProbes ?? false }));
   if (metrics?.path) {
     app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
   }

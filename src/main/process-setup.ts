@@ -1,9 +1,11 @@
 // The first two steps of every long-running entry point: read the configuration (or stop with every
-// problem listed and exit code 78), then make the process's logger on stdout.
+// problem listed and exit code 78), then make the process's logger, which writes to stdout without
+// blocking, and the exit that flushes it first.
 import { hostname } from 'node:os';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load.ts';
 import { configErrorExitCode, formatProblems } from '../config/report.ts';
+import { fdLineWriter } from '../telemetry/line-writer.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { version } from '../version.ts';
 
@@ -16,14 +18,26 @@ export function configOrExit(env: Record<string, string | undefined>): { config:
   return loaded;
 }
 
-export function processLogger(service: string, config: Config): Logger {
-  return createLogger({
-    service,
-    version,
-    hostname: hostname(),
-    pid: process.pid,
-    level: config.log.level,
-    format: config.log.format,
-    write: (line) => process.stdout.write(line),
-  });
+export interface ProcessLog {
+  readonly logger: Logger;
+  /** Writes a finished line (newline included) through the same non-blocking stdout writer. */
+  write(line: string): void;
+  /** Exits once the log lines written so far are out (or after two seconds, writing them blocking). */
+  exit(code: number): void;
+}
+
+export function processLog(service: string, config: Config): ProcessLog {
+  const writer = fdLineWriter(1);
+  const logger = createLogger({ service, version, hostname: hostname(), pid: process.pid, level: config.log.level, format: config.log.format, write: writer.write });
+  return {
+    logger,
+    write: writer.write,
+    exit: (code) => {
+      setTimeout(() => {
+        writer.flushSync();
+        process.exit(code);
+      }, 2_000);
+      void writer.flush().then(() => process.exit(code));
+    },
+  };
 }

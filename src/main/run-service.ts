@@ -22,10 +22,10 @@ import type { Store } from '../storage/store.ts';
 import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
+import { createMetrics } from '../telemetry/metrics.ts';
 import { processResource } from '../telemetry/resource.ts';
 import { version } from '../version.ts';
-import { configOrExit, processLogger } from './process-setup.ts';
+import { configOrExit, processLog } from './process-setup.ts';
 
 export interface ServiceContext {
   readonly config: Config;
@@ -34,8 +34,8 @@ export interface ServiceContext {
   readonly store: Store;
   readonly queue: DurableQueue;
   readonly shutdown: Shutdown;
-  readonly health: Health;
-  readonly metrics: Metrics;
+  /** What every process's app serves besides its own routes. */
+  readonly management: Management;
 }
 
 export interface ServiceDefinition {
@@ -50,10 +50,10 @@ export interface ServiceDefinition {
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const loaded = configOrExit(process.env);
   const { config } = loaded;
-  const logger = processLogger(definition.name, config);
+  const { logger, exit } = processLog(definition.name, config);
   for (const warning of loaded.warnings) logger.warn(warning);
   const shutdown = createShutdown(logger);
-  const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit: (code: number) => process.exit(code) };
+  const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit };
   handleStopSignals(stop);
   const instanceId = crypto.randomUUID();
   const startedAt = Date.now();
@@ -73,7 +73,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const setReadiness = () => readiness.splice(0, readiness.length, startup.all, ...dependencies, shuttingDown);
     setReadiness();
 
-    let handler: FetchHandler = starting(logger, { health, metrics }).fetch;
+    let handler: FetchHandler = starting(logger, { health, metrics, logProbes: config.log.probes }).fetch;
     const server = await runtime.serve((request, bindings) => handler(request, bindings), { hostname: config.host, port: config.ports[definition.name] });
     shutdown.add('http server', () => server.stop(), 'listeners');
     shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)), 'drain');
@@ -81,7 +81,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     logger.info('listening', {
       server: { address: config.host, port: server.port },
       url: { full: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}` },
-      service: { instance: { id: instanceId } },
+      service: { node: { name: instanceId } },
       lumetry: { runtime: `${runtime.name} ${runtime.version}` },
     });
 
@@ -96,7 +96,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     setReadiness();
     startup.done('migrations');
 
-    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, health, metrics };
+    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, logProbes: config.log.probes } };
     await definition.start?.(context);
     handler = definition.createApp(context).fetch;
     const heartbeat = startHeartbeat({

@@ -12,13 +12,13 @@ import { loadRuntime } from '../runtime/index.ts';
 import { serviceNames } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
-import { configOrExit, processLogger } from './process-setup.ts';
+import { configOrExit, processLog } from './process-setup.ts';
 import { supervise } from './supervisor.ts';
 
 const env = { ...process.env };
 if (!env.LUMETRY_LOG_FORMAT && process.stdout.isTTY) env.LUMETRY_LOG_FORMAT = 'text';
 const { config } = configOrExit(env);
-const logger = processLogger('services', config);
+const { logger, write, exit } = processLog('services', config);
 
 try {
   const { store } = await openStore(config, await loadRuntime(), 'lumetry-services');
@@ -28,7 +28,7 @@ try {
   else if (existsSync(credentials)) logger.info(`demo tenant API keys: ${credentials}`, { file: { path: credentials } });
 } catch (error) {
   logger.error('could not prepare storage', { error: errorFields(error) });
-  process.exit(1);
+  exit(1);
 }
 
 const extension = extname(fileURLToPath(import.meta.url));
@@ -45,7 +45,7 @@ const supervisor = supervise({
     if (stream === 'stderr') process.stderr.write(config.log.format === 'text' ? `${name}: ${text}\n` : `${text}\n`);
     else {
       const colour = colours[serviceNames.indexOf(name)];
-      process.stdout.write(colour ? `${colour}${text}\x1b[0m\n` : `${text}\n`);
+      write(colour ? `${colour}${text}\x1b[0m\n` : `${text}\n`);
     }
   },
 });
@@ -56,7 +56,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     if (signalled) {
       logger.warn('second stop signal: killing every process');
       supervisor.kill();
-      process.exit(130);
+      exit(130);
     }
     signalled = true;
     logger.info('stopping every process', { lumetry: { signal } });
@@ -64,9 +64,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     setTimeout(() => {
       logger.error('processes did not stop in time: killing them');
       supervisor.kill();
-      process.exit(1);
+      exit(1);
     }, config.shutdownTimeoutMs + 5_000).unref();
   });
 }
 process.on('exit', () => supervisor.kill());
-process.exit(await supervisor.done);
+exit(await supervisor.done);

@@ -23,17 +23,20 @@ export interface LoggerOptions {
   readonly write: (line: string) => void;
 }
 
-const ecsVersion = '8.11.0';
+export const ecsVersion = '9.4.0';
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const noop = (): void => {};
 
 export function createLogger(options: LoggerOptions): Logger {
+  // Dotted keys, not nested objects: a line's own fields (`service.instance.id`, `event.duration`)
+  // must never produce a second `service` or `event` key in the same JSON object.
   const fixed: Fields = {
     'ecs.version': ecsVersion,
-    service: { name: options.service, version: options.version },
-    host: { hostname: options.hostname },
-    process: { pid: options.pid },
-    event: { dataset: `lumetry.${options.service}` },
+    'service.name': options.service,
+    'service.version': options.version,
+    'host.hostname': options.hostname,
+    'process.pid': options.pid,
+    'event.dataset': `lumetry.${options.service}`,
   };
   return build(options, fixed);
 }

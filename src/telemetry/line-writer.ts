@@ -1,0 +1,81 @@
+// Writes log lines to a file descriptor (stdout) without ever blocking the event loop: one
+// asynchronous fs.write in flight at a time, lines arriving meanwhile are batched into the next one,
+// and when the reader is slower than the producer the buffer stops at a bound and further lines are
+// dropped and counted, so memory stays flat. `flushSync` empties what is left when the process must
+// exit now. (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would stall
+// every request.)
+import { write, writeSync } from 'node:fs';
+
+export interface LineWriter {
+  write(line: string): void;
+  /** Resolves once everything written so far has reached the descriptor. */
+  flush(): Promise<void>;
+  /** Writes what is buffered, blocking; for the moment before process.exit. */
+  flushSync(): void;
+  /** Lines dropped because the buffer was full. */
+  readonly dropped: number;
+}
+
+export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): LineWriter {
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let inFlight = false;
+  let dropped = 0;
+  let waiters: (() => void)[] = [];
+
+  const settle = () => {
+    if (inFlight || pending.length > 0) return;
+    const done = waiters;
+    waiters = [];
+    for (const resolve of done) resolve();
+  };
+
+  const writeAll = (data: Buffer, offset: number) => {
+    write(fd, data, offset, data.length - offset, null, (error, written) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeAll(data, offset), 10);
+      if (!error && offset + written < data.length) return writeAll(data, offset + written);
+      // A write error (the reader went away) loses this batch; logging must never take the process down.
+      inFlight = false;
+      pump();
+    });
+  };
+
+  const pump = () => {
+    if (inFlight || pending.length === 0) return settle();
+    const data = Buffer.from(pending.join(''));
+    pending = [];
+    pendingBytes = 0;
+    inFlight = true;
+    writeAll(data, 0);
+  };
+
+  return {
+    write: (line) => {
+      if (pendingBytes + line.length > maxBufferedBytes) {
+        dropped++;
+        return;
+      }
+      pending.push(line);
+      pendingBytes += line.length;
+      if (!inFlight) setImmediate(pump);
+    },
+    flush: () => new Promise((resolve) => {
+      waiters.push(resolve);
+      pump();
+    }),
+    flushSync: () => {
+      if (pending.length === 0) return;
+      const data = pending.join('');
+      pending = [];
+      pendingBytes = 0;
+      try {
+        writeSync(fd, data);
+      } catch {
+        // nothing more can be done for a closed stdout at exit
+      }
+    },
+    get dropped() {
+      return dropped;
+    },
+  };
+}
