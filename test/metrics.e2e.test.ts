@@ -6,7 +6,8 @@ import { serviceNames } from '../src/services/names.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
 import { promtool } from './helpers/promtool.ts';
 import { sqlTargets } from './helpers/sql-targets.ts';
-import { createTenant, ingest, startStack } from './helpers/stack.ts';
+import { startReceiver } from './helpers/receiver.ts';
+import { addDestination, createTenant, ingest, startStack } from './helpers/stack.ts';
 
 after(assertNoneRunning);
 const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
@@ -66,6 +67,62 @@ test('the path can move and the endpoint can be turned off', { timeout: 60_000 }
       await off.stop();
     }
   } finally {
+    await database.destroy();
+  }
+});
+
+test('the pipeline reports what it did: events, rejections, queue flow and gauges, attempts, latency, outbound requests', { timeout: 60_000 }, async () => {
+  const database = await sqlite.create();
+  const receiver = await startReceiver();
+  receiver.on('/gone', () => new Response(null, { status: 410 }));
+  try {
+    const settings = { ...(await sqlite.settings(database)), LUMETRY_WORKER_IDLE_POLL_MS: '50' };
+    const tenant = await createTenant(settings, 'acme');
+    await addDestination(settings, tenant.id, `${receiver.url}/ok`, '--event-type', 'order.*');
+    await addDestination(settings, tenant.id, `${receiver.url}/gone`, '--event-type', 'invoice.*');
+    const stack = await startStack(settings);
+    try {
+      await ingest(stack, tenant.ingestKey, [
+        ...Array.from({ length: 4 }, (_, n) => ({ id: `o-${n}`, type: 'order.created', data: {} })),
+        { id: 'i-1', type: 'invoice.paid', data: {} },
+        { id: 'o-0', type: 'order.created', data: {} },
+      ]);
+      assert.equal((await fetch(`${stack.url('ingest-api')}/v1/events`, { method: 'POST' })).status, 401);
+      await receiver.until((got) => got.length === 5);
+      const scrape = async (name: 'ingest-api' | 'worker') => (await fetch(`${stack.url(name)}/metrics`)).text();
+      let worker = '';
+      for (let i = 0; i < 100 && !/lumetry_delivery_attempts_total\{lumetry_outcome="dead"\} 1/.test(worker); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        worker = await scrape('worker');
+      }
+      const ingestText = await scrape('ingest-api');
+      const expectations: [string, RegExp][] = [
+        [ingestText, /^lumetry_events_total\{lumetry_outcome="accepted"\} 5$/m],
+        [ingestText, /^lumetry_events_total\{lumetry_outcome="duplicate"\} 1$/m],
+        [ingestText, /^lumetry_ingest_rejected_total\{lumetry_reason="unauthorized"\} 1$/m],
+        [ingestText, /^lumetry_auth_failures_total\{lumetry_reason="unauthorized"\} 1$/m],
+        [ingestText, /^lumetry_queue_items_total\{lumetry_queue="ingest",lumetry_operation="enqueued"\} 5$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="ingest",lumetry_operation="acked"\} 5$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="enqueued"\} 5$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="acked"\} 4$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="dead_lettered"\} 1$/m],
+        [worker, /^lumetry_delivery_attempts_total\{lumetry_outcome="delivered"\} 4$/m],
+        [worker, /^lumetry_delivery_attempts_total\{lumetry_outcome="dead"\} 1$/m],
+        [worker, /^lumetry_queue_depth\{lumetry_queue="ingest"\} 0$/m],
+        [worker, /^lumetry_queue_dead_lettered\{lumetry_queue="delivery"\} 1$/m],
+        [worker, /^lumetry_ingestion_latency_seconds_count 5$/m],
+        [worker, /^lumetry_delivery_latency_seconds_count 4$/m],
+        [worker, /^http_client_request_duration_seconds_count\{http_request_method="POST",server_address="127\.0\.0\.1",http_response_status_code="204"\} 4$/m],
+        [worker, /^http_client_request_duration_seconds_count\{http_request_method="POST",server_address="127\.0\.0\.1",http_response_status_code="410",error_type="410"\} 1$/m],
+        [worker, /^lumetry_worker_cycle_duration_seconds_count\{lumetry_queue="ingest",lumetry_outcome="ok"\} \d+$/m],
+      ];
+      for (const [text, pattern] of expectations) assert.match(text, pattern);
+      for (const text of [worker, ingestText]) assert.equal(promtool(text).status, 0, promtool(text).output);
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await receiver.close();
     await database.destroy();
   }
 });

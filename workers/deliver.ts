@@ -4,6 +4,7 @@
 // dead-lettered at once. The recorded error is built here from status and error codes only, so a
 // receiver's body or a URL's query string never ends up in it.
 import type { DeliveryJob, DeliveryOutcome } from '../src/storage/store.ts';
+import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
 import { type BackoffPolicy, parseRetryAfter, retryDelayMs } from './backoff.ts';
 import { type OutboundPolicy, refusal, ResolutionFailed } from './outbound-policy.ts';
 import { signatureHeader } from './signature.ts';
@@ -16,6 +17,7 @@ export interface DeliverySettings {
   readonly userAgent: string;
   readonly clock: () => number;
   readonly random?: () => number;
+  readonly metrics: PipelineMetrics;
 }
 
 type Attempt = { statusCode: number | null; retryable: boolean; error: string | null; retryAfterMs: number | null };
@@ -59,17 +61,23 @@ async function send(job: DeliveryJob, settings: DeliverySettings): Promise<Attem
   };
   if (job.item.traceContext) headers.traceparent = job.item.traceContext;
 
+  const started = performance.now();
+  const timing = (statusCode: number | null, errorType: string | null) =>
+    settings.metrics.httpClient((performance.now() - started) / 1000, { serverAddress: url.hostname, statusCode, errorType });
   try {
     const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(settings.timeoutMs) });
     await response.body?.cancel().catch(() => undefined);
     const status = response.status;
+    timing(status, status >= 400 ? String(status) : null);
     if (status >= 200 && status < 300) return { statusCode: status, retryable: false, error: null, retryAfterMs: null };
     const retryable = status === 408 || status === 429 || status >= 500;
     const retryAfter = retryable ? parseRetryAfter(response.headers.get('retry-after'), settings.clock()) : null;
     const note = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
     return { statusCode: status, retryable, error: `HTTP ${status}${note}`, retryAfterMs: retryAfter };
   } catch (error) {
-    return failure(null, true, describeNetworkError(error, settings.timeoutMs));
+    const description = describeNetworkError(error, settings.timeoutMs);
+    timing(null, description.startsWith('timed out') ? 'timeout' : (/\(([A-Z_]+)\)/.exec(description)?.[1] ?? 'connection_failed'));
+    return failure(null, true, description);
   }
 }
 

@@ -5,6 +5,7 @@ import type { DurableQueue } from '../src/queue/durable-queue.ts';
 import type { DeliveryOutcome, Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
+import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
 import { type DeliverySettings, deliver } from './deliver.ts';
 import type { IdleWait } from './idle-wait.ts';
 
@@ -20,10 +21,11 @@ export interface DeliveryLoopOptions {
   readonly leaseMs: number;
   readonly settings: DeliverySettings;
   readonly idle: IdleWait;
+  readonly metrics: PipelineMetrics;
 }
 
 export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: AbortSignal): Promise<void> {
-  const { store, queue, logger, owner, concurrency } = options;
+  const { store, queue, logger, owner, concurrency, metrics } = options;
   // A lease outlives the attempt and the write-back, so a healthy worker never loses its items.
   const leaseMs = options.settings.timeoutMs + options.leaseMs;
   const inFlight = new Set<Promise<void>>();
@@ -36,6 +38,7 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
     pending = [];
     try {
       await store.recordDeliveryOutcomes(owner, batch);
+      count(batch);
     } catch (error) {
       pending = batch.concat(pending);
       logger.error('could not record delivery results: retrying', { error: errorFields(error), lumetry: { queue: 'delivery', results: batch.length } });
@@ -44,13 +47,24 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
     lastFlush = Date.now();
   };
 
+  const count = (batch: readonly DeliveryOutcome[]) => {
+    const of = (kind: DeliveryOutcome['kind']) => batch.filter((o) => o.kind === kind);
+    for (const outcome of batch) metrics.deliveryAttempt(outcome.kind);
+    for (const outcome of of('delivered')) metrics.deliveryLatency((outcome.at - outcome.job.item.receivedAt) / 1000);
+    metrics.acked('delivery', of('delivered').length);
+    metrics.retried('delivery', of('retry').length);
+    metrics.deadLettered('delivery', of('dead').length);
+  };
+
   while (!signal.aborted) {
+    const started = performance.now();
     try {
       const room = concurrency - inFlight.size;
       let claimed = 0;
       if (room > 0) {
         const items = await queue.claim('delivery', { limit: room, leaseMs, owner });
         claimed = items.length;
+        metrics.claimed('delivery', claimed);
         for (const job of await store.loadDeliveryJobs(owner, items)) {
           const attempt = deliver(job, options.settings).then((outcome) => void pending.push(outcome));
           inFlight.add(attempt);
@@ -59,10 +73,14 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
       }
       const due = pending.length >= flushAtCount || inFlight.size === 0 || Date.now() - lastFlush >= flushEveryMs;
       if (pending.length > 0 && due) await flush();
-      if (claimed > 0) options.idle.reset();
+      if (claimed > 0) {
+        options.idle.reset();
+        metrics.cycle('delivery', (performance.now() - started) / 1000, 'ok');
+      }
       if (inFlight.size >= concurrency) await Promise.race(inFlight);
       else if (claimed === 0) await Promise.race([options.idle.wait(signal), ...(inFlight.size > 0 ? [Promise.race(inFlight)] : [])]);
     } catch (error) {
+      metrics.cycle('delivery', (performance.now() - started) / 1000, 'error');
       logger.error('delivery cycle failed: its items return when their lease expires', { error: errorFields(error), lumetry: { queue: 'delivery' } });
       await options.idle.wait(signal);
     }

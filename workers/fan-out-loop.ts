@@ -5,6 +5,7 @@ import type { DurableQueue } from '../src/queue/durable-queue.ts';
 import type { Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
+import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
 import type { IdleWait } from './idle-wait.ts';
 
 /** Ingest items that keep failing are parked after this many claims, so one cannot block the rest. */
@@ -20,11 +21,13 @@ export interface FanOutLoopOptions {
   readonly idle: IdleWait;
   /** Called when deliveries were queued, to wake the delivery loop at once. */
   readonly onDeliveriesQueued: () => void;
+  readonly metrics: PipelineMetrics;
 }
 
 export async function runFanOutLoop(options: FanOutLoopOptions, signal: AbortSignal): Promise<void> {
-  const { store, queue, logger, owner } = options;
+  const { store, queue, logger, owner, metrics } = options;
   while (!signal.aborted) {
+    const started = performance.now();
     try {
       const claimed = await queue.claim('ingest', { limit: options.batchSize, leaseMs: options.leaseMs, owner });
       if (claimed.length === 0) {
@@ -32,14 +35,23 @@ export async function runFanOutLoop(options: FanOutLoopOptions, signal: AbortSig
         continue;
       }
       options.idle.reset();
+      metrics.claimed('ingest', claimed.length);
       const poisoned = claimed.filter((item) => item.attempts > maxIngestAttempts);
       for (const item of poisoned) {
         await queue.deadLetter(owner, item.id, `failed ${maxIngestAttempts} times`);
         logger.error('ingest item dead-lettered after repeated failures', { lumetry: { queue_item_id: item.id } });
       }
-      const result = await store.fanOut(owner, claimed.filter((item) => item.attempts <= maxIngestAttempts));
+      metrics.deadLettered('ingest', poisoned.length);
+      const processing = claimed.filter((item) => item.attempts <= maxIngestAttempts);
+      const result = await store.fanOut(owner, processing);
+      const now = Date.now();
+      for (const item of processing) metrics.ingestionLatency((now - item.receivedAt) / 1000);
+      metrics.acked('ingest', processing.length);
+      metrics.enqueued('delivery', result.deliveries);
+      metrics.cycle('ingest', (performance.now() - started) / 1000, 'ok');
       if (result.deliveries > 0) options.onDeliveriesQueued();
     } catch (error) {
+      metrics.cycle('ingest', (performance.now() - started) / 1000, 'error');
       logger.error('processing cycle failed: its items return when their lease expires', { error: errorFields(error), lumetry: { queue: 'ingest' } });
       await options.idle.wait(signal);
     }

@@ -9,7 +9,7 @@ export const workerService: ServiceDefinition = {
   needs: ['storage', 'messaging'],
   createApp: ({ logger, management }) => createApp(logger, management),
   start: async (context) => {
-    const worker = await startWorker(context);
+    const worker = await startWorker({ ...context, metrics: context.pipeline });
     context.shutdown.add('worker', () => worker.stop());
   },
 };

@@ -5,6 +5,7 @@ import type { Config } from '../src/config/config.ts';
 import type { DurableQueue } from '../src/queue/durable-queue.ts';
 import type { Store } from '../src/storage/store.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
+import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
 import { version } from '../src/version.ts';
 import { runDeliveryLoop } from './delivery-loop.ts';
 import { runFanOutLoop } from './fan-out-loop.ts';
@@ -15,6 +16,7 @@ export interface WorkerDeps {
   readonly store: Store;
   readonly queue: DurableQueue;
   readonly logger: Logger;
+  readonly metrics: PipelineMetrics;
   readonly clock?: () => number;
 }
 
@@ -23,14 +25,15 @@ export interface Worker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
-  const { config, store, queue, logger } = deps;
+  const { config, store, queue, logger, metrics } = deps;
+  metrics.observeQueues((name) => queue.stats(name));
   const owner = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const controller = new AbortController();
   const deliveryIdle = idleWait(10, config.worker.idlePollMs);
   const ingestIdle = idleWait(10, config.worker.idlePollMs);
   const stopListening = await store.onWork((queueName) => (queueName === 'ingest' ? ingestIdle : deliveryIdle).wake());
   const fanOut = runFanOutLoop(
-    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake() },
+    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake(), metrics },
     controller.signal,
   );
   const deliveries = runDeliveryLoop(
@@ -42,6 +45,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       concurrency: config.delivery.concurrency,
       leaseMs: config.worker.leaseMs,
       idle: deliveryIdle,
+      metrics,
       settings: {
         timeoutMs: config.delivery.timeoutMs,
         maxAttempts: config.delivery.maxAttempts,
@@ -49,6 +53,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         policy: config.destinations,
         userAgent: `Lumetry/${version}`,
         clock: deps.clock ?? Date.now,
+        metrics,
       },
     },
     controller.signal,

@@ -28,7 +28,7 @@ async function jsonBody(request: Request): Promise<unknown> {
 export function consoleApi(deps: ConsoleDeps): Hono<AppEnv> {
   const { store } = deps;
   const api = new Hono<AppEnv>();
-  api.use('*', apiAuth(store));
+  api.use('*', apiAuth(store, deps.pipeline?.authFailure));
 
   api.get('/system-health', async (c) => {
     if (!c.get('admin')) throw new ApiError('forbidden', 'System Health is for console keys with the admin role');

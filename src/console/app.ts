@@ -4,6 +4,7 @@ import { type AppEnv, createApp, type Management } from '../http/create-app.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
 import type { Store } from '../storage/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { consoleApi } from './api.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { consolePages } from './pages.ts';
@@ -17,6 +18,8 @@ export interface ConsoleDeps {
   readonly queueAgeWarningMs: number;
   /** The process's management endpoints; absent in tests of the console alone. */
   readonly management?: Management;
+  /** Counts refused console keys; absent in tests of the console alone. */
+  readonly pipeline?: PipelineMetrics;
   readonly clock?: () => number;
 }
 

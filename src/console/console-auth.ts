@@ -17,8 +17,8 @@ async function sessionOf(c: Context, store: Store) {
   return session && { ...session, hash };
 }
 
-export function apiAuth(store: Store): MiddlewareHandler<AppEnv> {
-  const byKey = requireApiKey(store, 'console');
+export function apiAuth(store: Store, onFailure?: (reason: 'unauthorized' | 'forbidden') => void): MiddlewareHandler<AppEnv> {
+  const byKey = requireApiKey(store, 'console', onFailure);
   return async (c, next) => {
     if (c.req.header('authorization') !== undefined) {
       c.set('csrfToken', undefined);

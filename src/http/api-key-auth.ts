@@ -8,14 +8,16 @@ import type { AppEnv } from './create-app.ts';
 
 const bearer = /^Bearer ([A-Za-z0-9_-]{10,200})$/;
 
-export function requireApiKey(store: Store, scope: ApiKeyScope): MiddlewareHandler<AppEnv> {
+export function requireApiKey(store: Store, scope: ApiKeyScope, onFailure: (reason: 'unauthorized' | 'forbidden') => void = () => {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const match = bearer.exec(c.req.header('authorization') ?? '');
     const key = match ? await store.findApiKeyByHash(await hashApiKey(match[1]!)) : undefined;
     if (!key || key.revokedAt !== null) {
+      onFailure('unauthorized');
       c.header('WWW-Authenticate', 'Bearer');
       throw new ApiError('unauthorized', 'a valid API key is required');
     }
+    if (key.scope !== scope) onFailure('forbidden');
     if (key.scope !== scope) throw new ApiError('forbidden', `this key may not be used here: an ${scope} key is required`);
     c.set('tenantId', key.tenantId);
     c.set('admin', key.admin);

@@ -8,16 +8,23 @@ import { requireApiKey } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { validate } from '../http/validation.ts';
 import type { IncomingEvent, Store } from '../storage/store.ts';
+import { noopPipelineMetrics, type PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { batchSchema, type EventInput, eventSchema, maxBodyBytes } from './event-schema.ts';
+
+const rejectionReasons: Record<number, string> = { 400: 'invalid_json', 401: 'unauthorized', 403: 'forbidden', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'validation_failed', 500: 'internal', 503: 'unavailable' };
 
 // https://www.w3.org/TR/trace-context/#traceparent-header-field-values
 const traceparent = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-export function ingestRoutes(store: Store, clock: () => number = Date.now): Hono<AppEnv> {
+export function ingestRoutes(store: Store, metrics: PipelineMetrics = noopPipelineMetrics(), clock: () => number = Date.now): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.post(
     '/v1/events',
-    requireApiKey(store, 'ingest'),
+    async (c, next) => {
+      await next();
+      if (c.res.status >= 400) metrics.ingestRejected(rejectionReasons[c.res.status] ?? String(c.res.status));
+    },
+    requireApiKey(store, 'ingest', metrics.authFailure),
     async (c, next) => {
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type', 'send the events as application/json');
@@ -44,6 +51,8 @@ export function ingestRoutes(store: Store, clock: () => number = Date.now): Hono
         receivedAt,
         traceContext: incomingTrace !== undefined && traceparent.test(incomingTrace) ? incomingTrace : null,
       });
+      metrics.eventsAccepted(result.accepted.length, result.duplicates.length);
+      metrics.enqueued('ingest', result.accepted.length);
       return c.json({ accepted: result.accepted, duplicates: result.duplicates, requestId: c.get('requestId') }, 202);
     },
   );

@@ -23,6 +23,7 @@ import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
+import { type PipelineMetrics, pipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { processResource } from '../telemetry/resource.ts';
 import { version } from '../version.ts';
 import { configOrExit, processLog } from './process-setup.ts';
@@ -36,6 +37,7 @@ export interface ServiceContext {
   readonly shutdown: Shutdown;
   /** What every process's app serves besides its own routes. */
   readonly management: Management;
+  readonly pipeline: PipelineMetrics;
 }
 
 export interface ServiceDefinition {
@@ -96,7 +98,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     setReadiness();
     startup.done('migrations');
 
-    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, logProbes: config.log.probes } };
+    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, logProbes: config.log.probes }, pipeline: pipelineMetrics(metrics.meter) };
     await definition.start?.(context);
     handler = definition.createApp(context).fetch;
     const heartbeat = startHeartbeat({

@@ -6,6 +6,6 @@ import type { ServiceDefinition } from '../main/run-service.ts';
 export const consoleService: ServiceDefinition = {
   name: 'console',
   needs: ['storage'],
-  createApp: ({ logger, store, queue, config, management }) =>
-    createConsoleApp({ store, queue, logger, management, limiter: loginLimiter(5, 5 * 60_000), sessionTtlMs: config.console.sessionTtlMs, queueAgeWarningMs: config.health.queueAgeWarningMs }),
+  createApp: ({ logger, store, queue, config, management, pipeline }) =>
+    createConsoleApp({ store, queue, logger, management, pipeline, limiter: loginLimiter(5, 5 * 60_000), sessionTtlMs: config.console.sessionTtlMs, queueAgeWarningMs: config.health.queueAgeWarningMs }),
 };

@@ -6,5 +6,5 @@ import type { ServiceDefinition } from '../main/run-service.ts';
 export const ingestApiService: ServiceDefinition = {
   name: 'ingest-api',
   needs: ['storage', 'messaging'],
-  createApp: ({ logger, store, management }) => createApp(logger, management).route('/', ingestRoutes(store)),
+  createApp: ({ logger, store, management, pipeline }) => createApp(logger, management).route('/', ingestRoutes(store, pipeline)),
 };
