@@ -9,7 +9,7 @@ export interface EventLoopMonitor {
   stop(): void;
 }
 
-export function monitorEventLoop(options: { maxDelayMs: number; intervalMs?: number; windowMs?: number; clock?: () => number }): EventLoopMonitor {
+export function monitorEventLoop(options: { maxDelayMs: number; intervalMs?: number; windowMs?: number; clock?: () => number; onDelay?: (delayMs: number) => void }): EventLoopMonitor {
   const intervalMs = options.intervalMs ?? 500;
   const windowMs = options.windowMs ?? 10_000;
   const clock = options.clock ?? Date.now;
@@ -17,7 +17,9 @@ export function monitorEventLoop(options: { maxDelayMs: number; intervalMs?: num
   let expected = clock() + intervalMs;
   const timer = setInterval(() => {
     const now = clock();
-    delays.push({ at: now, delay: Math.max(0, now - expected) });
+    const delay = Math.max(0, now - expected);
+    delays.push({ at: now, delay });
+    options.onDelay?.(delay);
     while (delays.length > 0 && delays[0]!.at < now - windowMs) delays.shift();
     expected = now + intervalMs;
   }, intervalMs);

@@ -21,6 +21,7 @@ test('every process serves promtool-clean metrics with route templates and its o
     try {
       await ingest(stack, tenant.ingestKey, [{ id: 'secret-order-4711', type: 'order.created', data: {} }]);
       await fetch(`${stack.url('console')}/api/deliveries/dlv_not-a-real-id/replay`, { method: 'POST' });
+      await new Promise((resolve) => setTimeout(resolve, 600)); // one tick of the 500 ms event-loop timer
       for (const name of serviceNames) {
         await fetch(`${stack.url(name)}/livez`);
         const response = await fetch(`${stack.url(name)}/metrics`);
@@ -32,6 +33,11 @@ test('every process serves promtool-clean metrics with route templates and its o
         assert.match(text, new RegExp(`^target_info\\{service_name="${name}",service_version="[^"]+",service_instance_id="[0-9a-f-]{36}",host_name="[^"]+",process_pid="\\d+"\\} 1$`, 'm'));
         assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",le="0\.005"\} \d+$/m);
         assert.match(text, /^# TYPE http_server_active_requests gauge$/m);
+        assert.match(text, /^process_cpu_time_seconds_total\{cpu_mode="user"\} [\d.e-]+$/m);
+        assert.match(text, /^process_memory_usage_bytes [1-9]\d+$/m);
+        assert.match(text, /^lumetry_runtime_heap_used_bytes [1-9]\d+$/m);
+        assert.match(text, /^process_uptime_seconds [\d.]+$/m);
+        assert.match(text, /^# TYPE lumetry_runtime_event_loop_delay_seconds histogram$/m);
       }
       const ingestText = await (await fetch(`${stack.url('ingest-api')}/metrics`)).text();
       assert.match(ingestText, /http_route="\/v1\/events"/);

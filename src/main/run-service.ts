@@ -25,6 +25,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import { type PipelineMetrics, pipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { processResource } from '../telemetry/resource.ts';
+import { runtimeMetrics } from '../telemetry/runtime-metrics.ts';
 import { version } from '../version.ts';
 import { configOrExit, processLog } from './process-setup.ts';
 
@@ -66,7 +67,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const metrics = createMetrics(processResource({ service: definition.name, version, instanceId, host: hostname(), pid: process.pid }), config.metrics);
     shutdown.add('telemetry', () => metrics.shutdown(), 'storage');
     startup.done('telemetry');
-    const eventLoop = monitorEventLoop({ maxDelayMs: config.health.maxEventLoopDelayMs });
+    const eventLoop = monitorEventLoop({ maxDelayMs: config.health.maxEventLoopDelayMs, onDelay: runtimeMetrics(metrics.meter) });
     shutdown.add('event-loop monitor', () => eventLoop.stop(), 'storage');
     let dependencies: HealthCheck[] = definition.needs.map((name) => ({ name, run: async () => Promise.reject(new Error('storage is not open yet')) }));
     const readiness: HealthCheck[] = [];
