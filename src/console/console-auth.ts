@@ -6,15 +6,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../http/api-error.ts';
 import { requireApiKey } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/create-app.ts';
-import type { Store } from '../storage/store.ts';
+import type { ConsoleSession, Store } from '../storage/store.ts';
 import { hashSessionToken, readSessionCookie } from './session-cookie.ts';
 
-async function sessionOf(c: Context, store: Store) {
+async function sessionOf(c: Context, store: Store): Promise<ConsoleSession | undefined> {
   const token = readSessionCookie(c);
-  if (token === undefined) return undefined;
-  const hash = await hashSessionToken(token);
-  const session = await store.findSession(hash);
-  return session && { ...session, hash };
+  return token === undefined ? undefined : store.findSession(await hashSessionToken(token));
 }
 
 export function apiAuth(store: Store, onFailure?: (reason: 'unauthorized' | 'forbidden') => void): MiddlewareHandler<AppEnv> {
@@ -30,11 +27,7 @@ export function apiAuth(store: Store, onFailure?: (reason: 'unauthorized' | 'for
       throw new ApiError('unauthorized', 'a console API key or a console session is required');
     }
     if (!['GET', 'HEAD'].includes(c.req.method)) checkSameOrigin(c, c.req.header('x-csrf-token'), session.csrfToken);
-    c.set('tenantId', session.tenantId);
-    c.set('admin', session.admin);
-    c.set('apiKeyId', session.apiKeyId);
-    c.set('csrfToken', session.csrfToken);
-    c.set('sessionHash', session.hash);
+    adopt(c, session);
     await next();
   };
 }
@@ -47,13 +40,17 @@ export function pageAuth(store: Store): MiddlewareHandler<AppEnv> {
       const form = await c.req.parseBody();
       checkSameOrigin(c, typeof form.csrf === 'string' ? form.csrf : undefined, session.csrfToken);
     }
-    c.set('tenantId', session.tenantId);
-    c.set('admin', session.admin);
-    c.set('apiKeyId', session.apiKeyId);
-    c.set('csrfToken', session.csrfToken);
-    c.set('sessionHash', session.hash);
+    adopt(c, session);
     await next();
   };
+}
+
+/** The request acts for the session's tenant, with its key's role. */
+function adopt(c: Context<AppEnv>, session: ConsoleSession): void {
+  c.set('tenantId', session.tenantId);
+  c.set('admin', session.admin);
+  c.set('apiKeyId', session.apiKeyId);
+  c.set('csrfToken', session.csrfToken);
 }
 
 function checkSameOrigin(c: Context, presented: string | undefined, expected: string): void {

@@ -24,7 +24,6 @@ export type AppEnv = {
     admin: boolean;
     /** Console requests made with a session cookie: the token its forms must send back. */
     csrfToken: string | undefined;
-    sessionHash: string | undefined;
   };
 };
 
