@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { launchBrowser } from './helpers/browser.ts';
+import { chromiumSkip } from './helpers/tools.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
 import { startReceiver } from './helpers/receiver.ts';
 import { sqlTargets } from './helpers/sql-targets.ts';
@@ -12,7 +13,7 @@ import { addDestination, cli, createTenant, ingest, startStack } from './helpers
 
 after(assertNoneRunning);
 
-test('log in, replay a dead letter, add and disable a destination', { timeout: 120_000 }, async () => {
+test('log in, replay a dead letter, add and disable a destination', { timeout: 120_000, skip: chromiumSkip }, async () => {
   const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
   const database = await sqlite.create();
   const receiver = await startReceiver();

@@ -5,6 +5,7 @@ import { after, test } from 'node:test';
 import { serviceNames } from '../src/services/names.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
 import { promtool } from './helpers/promtool.ts';
+import { promtoolSkip } from './helpers/tools.ts';
 import { sqlTargets } from './helpers/sql-targets.ts';
 import { startReceiver } from './helpers/receiver.ts';
 import { addDestination, createTenant, ingest, startStack } from './helpers/stack.ts';
@@ -12,7 +13,7 @@ import { addDestination, createTenant, ingest, startStack } from './helpers/stac
 after(assertNoneRunning);
 const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
 
-test('every process serves promtool-clean metrics with route templates and its own target_info', { timeout: 60_000 }, async () => {
+test('every process serves promtool-clean metrics with route templates and its own target_info', { timeout: 60_000, skip: promtoolSkip }, async () => {
   const database = await sqlite.create();
   try {
     const settings = await sqlite.settings(database);
@@ -77,7 +78,7 @@ test('the path can move and the endpoint can be turned off', { timeout: 60_000 }
   }
 });
 
-test('the pipeline reports what it did: events, rejections, queue flow and gauges, attempts, latency, outbound requests', { timeout: 60_000 }, async () => {
+test('the pipeline reports what it did: events, rejections, queue flow and gauges, attempts, latency, outbound requests', { timeout: 60_000, skip: promtoolSkip }, async () => {
   const database = await sqlite.create();
   const receiver = await startReceiver();
   receiver.on('/gone', () => new Response(null, { status: 410 }));

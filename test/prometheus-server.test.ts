@@ -11,6 +11,7 @@ import { assertNoneRunning } from './helpers/processes.ts';
 import { sqlTargets } from './helpers/sql-targets.ts';
 import { createTenant, ingest, startStack } from './helpers/stack.ts';
 import { tempDir } from './helpers/temp-dir.ts';
+import { prometheusSkip } from './helpers/tools.ts';
 
 after(assertNoneRunning);
 
@@ -22,7 +23,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-test('Prometheus scrapes every process as up and can query HTTP, queue and runtime metrics', { timeout: 90_000 }, async () => {
+test('Prometheus scrapes every process as up and can query HTTP, queue and runtime metrics', { timeout: 90_000, skip: prometheusSkip }, async () => {
   const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
   const database = await sqlite.create();
   const dir = tempDir('prometheus');

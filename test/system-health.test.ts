@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { SystemHealth } from '../src/console/system-health.ts';
 import type { SqlDriver } from '../src/storage/sql.ts';
 import { launchBrowser } from './helpers/browser.ts';
+import { chromiumSkip } from './helpers/tools.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
 import { type Receiver, startReceiver } from './helpers/receiver.ts';
 import { sqlTargets, type TestDatabase } from './helpers/sql-targets.ts';
@@ -64,7 +65,7 @@ describe('System Health', () => {
     assert.equal((await view(keys.plain)).status, 403, 'a console key without the admin role');
   });
 
-  test('in Chromium: an admin sees every service and both queues, the killed worker turns down, a non-admin gets 403', { timeout: 60_000 }, async () => {
+  test('in Chromium: an admin sees every service and both queues, the killed worker turns down, a non-admin gets 403', { timeout: 60_000, skip: chromiumSkip }, async () => {
     const browser = await launchBrowser();
     try {
       const login = async (key: string) => {
