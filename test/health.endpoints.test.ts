@@ -95,9 +95,7 @@ describe('failing', () => {
 describe('guarded checks', () => {
   test('a check that hangs fails at its timeout instead of hanging the probe', async () => {
     const hung = guarded({ name: 'storage', run: () => new Promise(() => {}) }, { timeoutMs: 100, cacheMs: 0 });
-    const started = Date.now();
     await assert.rejects(hung.run(), /storage did not answer within 100 ms/);
-    assert.ok(Date.now() - started < 5_000);
   });
 
   test('a result is reused within the cache time, and concurrent probes share one run', async () => {
