@@ -1,0 +1,31 @@
+#!/usr/bin/env bun
+// One server for bench/http: `bare` is plain Hono; `lumetry` is the same route inside Lumetry's app
+// with its default telemetry (Prometheus metrics through the OpenTelemetry SDK, request ids, one ECS
+// request event per request through the non-blocking stdout writer). Prints its port on stderr.
+import { hostname } from 'node:os';
+import { Hono } from 'hono';
+import { createApp } from '../src/http/create-app.ts';
+import { loadRuntime } from '../src/runtime/index.ts';
+import { fdLineWriter } from '../src/telemetry/line-writer.ts';
+import { createLogger } from '../src/telemetry/logger.ts';
+import { createMetrics } from '../src/telemetry/metrics.ts';
+import { processResource } from '../src/telemetry/resource.ts';
+
+const mode = process.argv[2];
+const runtime = await loadRuntime();
+const handler = async (c: { req: { json(): Promise<unknown> }; json(body: unknown): Response }) => {
+  await c.req.json();
+  return c.json({ ok: true });
+};
+
+let app: { fetch: (request: Request, env: never) => Response | Promise<Response> };
+if (mode === 'bare') {
+  app = new Hono().post('/v1/echo', handler) as never;
+} else {
+  const writer = fdLineWriter(1);
+  const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer.write });
+  const metrics = createMetrics(processResource({ service: 'bench', version: '0', instanceId: crypto.randomUUID(), host: hostname(), pid: process.pid }), { enabled: true, path: '/metrics' });
+  app = createApp(logger, { metrics }).post('/v1/echo', handler as never) as never;
+}
+const server = await runtime.serve((request, bindings) => app.fetch(request, bindings as never), { hostname: '127.0.0.1', port: 0 });
+process.stderr.write(`port=${server.port}\n`);
