@@ -81,5 +81,7 @@ test('a sane X-Request-Id is echoed; anything else is replaced', async () => {
   const kept = await post({ type: 't', data: {} }, { 'x-request-id': 'lb-7f3a.1' });
   assert.equal(kept.headers.get('x-request-id'), 'lb-7f3a.1');
   const replaced = await post({ type: 't', data: {} }, { 'x-request-id': 'has spaces <script>' });
-  assert.match(replaced.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
+  const another = await post({ type: 't', data: {} });
+  assert.match(replaced.headers.get('x-request-id')!, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-z]+$/);
+  assert.notEqual(another.headers.get('x-request-id'), replaced.headers.get('x-request-id'), 'each request gets its own id');
 });

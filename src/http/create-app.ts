@@ -41,7 +41,7 @@ export interface Management {
 export function createApp(logger: Logger, management: Management = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { health, metrics } = management;
-  if (metrics) app.use(httpServerMetrics(metrics.meter));
+  if (metrics) app.use(httpServerMetrics(metrics.httpServer));
   app.use(requestId());
   const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
   app.use(requestLog(logger, { quietPaths, logProbes: management.logProbes ?? false }));

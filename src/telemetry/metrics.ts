@@ -4,10 +4,13 @@
 import { type Meter, metrics as noopMetrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { type HttpServerRecorder, httpServerProducer } from './http-server-producer.ts';
 import { PullMetricReader } from './prometheus/pull-reader.ts';
 
 export interface Metrics {
   readonly meter: Meter;
+  /** The per-request HTTP server instruments, on their fast path (http-server-producer.ts). */
+  readonly httpServer: HttpServerRecorder;
   /** Where /metrics is served, or undefined when the endpoint is off. */
   readonly path: string | undefined;
   /** Prometheus text of everything collected now. */
@@ -17,9 +20,11 @@ export interface Metrics {
 
 export function createMetrics(resource: Resource, options: { enabled: boolean; path: string }): Metrics {
   if (!options.enabled) {
-    return { meter: noopMetrics.getMeterProvider().getMeter('lumetry'), path: undefined, scrape: async () => '', shutdown: async () => {} };
+    const httpServer: HttpServerRecorder = { started: () => {}, finished: () => {} };
+    return { meter: noopMetrics.getMeterProvider().getMeter('lumetry'), httpServer, path: undefined, scrape: async () => '', shutdown: async () => {} };
   }
-  const reader = new PullMetricReader();
+  const http = httpServerProducer();
+  const reader = new PullMetricReader({ metricProducers: [http.producer] });
   const provider = new MeterProvider({ resource, readers: [reader] });
-  return { meter: provider.getMeter('lumetry'), path: options.path, scrape: () => reader.scrape(), shutdown: () => provider.shutdown() };
+  return { meter: provider.getMeter('lumetry'), httpServer: http.recorder, path: options.path, scrape: () => reader.scrape(), shutdown: () => provider.shutdown() };
 }
