@@ -25,7 +25,13 @@ export async function startStack(settings: Record<string, string>): Promise<Stac
     ports.set(name, port);
     await waitUntilReady(`http://127.0.0.1:${port}`);
   };
-  await Promise.all(serviceNames.map(launch));
+  try {
+    await Promise.all(serviceNames.map(launch));
+  } catch (error) {
+    // Leave nothing behind when start-up fails (a benchmark has no after-hook to clean up).
+    for (const process of processes.values()) process.child.kill('SIGKILL');
+    throw error;
+  }
   return {
     env,
     processes,
