@@ -31,7 +31,8 @@ export function generateSigningSecret(): string {
   return `whsec_${randomToken()}`;
 }
 
-function randomToken(): string {
+/** 256 random bits as base64url: API keys, signing secrets and session tokens. */
+export function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

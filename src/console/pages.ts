@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { ApiError } from '../http/api-error.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { destinationUrl, eventTypePattern } from '../input-schemas.ts';
-import { hashApiKey } from '../secrets.ts';
+import { hashApiKey, randomToken } from '../secrets.ts';
 import type { DeliveryStatus } from '../storage/store.ts';
 import { addDestination } from '../tenancy.ts';
 import * as v from 'valibot';
@@ -15,7 +15,7 @@ import { destinationsPage } from './pages/destinations.ts';
 import { loginPage } from './pages/login.ts';
 import { systemHealthPage } from './pages/system-health.ts';
 import { systemHealth } from './system-health.ts';
-import { clearSessionCookie, hashSessionToken, newToken, readSessionCookie, writeSessionCookie } from './session-cookie.ts';
+import { clearSessionCookie, hashSessionToken, readSessionCookie, writeSessionCookie } from './session-cookie.ts';
 
 
 const pageSize = 50;
@@ -58,8 +58,8 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
       return c.html(loginPage('That key was not accepted.'), 401);
     }
     limiter.recordSuccess(client);
-    const token = newToken();
-    await store.createSession(await hashSessionToken(token), { tenantId: key.tenantId, apiKeyId: key.id, csrfToken: newToken(), expiresAt: clock() + deps.sessionTtlMs });
+    const token = randomToken();
+    await store.createSession(await hashSessionToken(token), { tenantId: key.tenantId, apiKeyId: key.id, csrfToken: randomToken(), expiresAt: clock() + deps.sessionTtlMs });
     writeSessionCookie(c, token, Math.floor(deps.sessionTtlMs / 1000));
     logger.info('console login', { client: { ip: client }, organization: { id: key.tenantId } });
     return c.redirect('/deliveries', 303);

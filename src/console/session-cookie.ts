@@ -27,10 +27,5 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, secureName, { path: '/', secure: true });
 }
 
-export function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** Sessions are stored under the same kind of hash as API keys. */
 export const hashSessionToken = hashApiKey;
