@@ -53,11 +53,16 @@ function adopt(c: Context<AppEnv>, session: ConsoleSession): void {
   c.set('csrfToken', session.csrfToken);
 }
 
-function checkSameOrigin(c: Context, presented: string | undefined, expected: string): void {
+/** Refuses a request whose browser says it came from another site (no Origin header: not a browser's cross-site post). */
+export function refuseCrossSite(c: Context): void {
   const origin = c.req.header('origin');
   if (origin !== undefined && origin !== new URL(c.req.url).origin && !forwardedOriginMatches(c, origin)) {
     throw new ApiError('forbidden', 'cross-site request refused');
   }
+}
+
+function checkSameOrigin(c: Context, presented: string | undefined, expected: string): void {
+  refuseCrossSite(c);
   if (presented === undefined || !constantTimeEqual(presented, expected)) throw new ApiError('forbidden', 'missing or wrong CSRF token');
 }
 

@@ -9,7 +9,7 @@ import type { DeliveryStatus } from '../storage/store.ts';
 import { addDestination } from '../tenancy.ts';
 import * as v from 'valibot';
 import type { ConsoleDeps } from './app.ts';
-import { pageAuth } from './console-auth.ts';
+import { pageAuth, refuseCrossSite } from './console-auth.ts';
 import { deliveriesPage } from './pages/deliveries.ts';
 import { destinationsPage } from './pages/destinations.ts';
 import { loginPage } from './pages/login.ts';
@@ -39,10 +39,7 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
 
   app.post('/login', async (c) => {
     const client = c.env?.remoteAddress ?? 'unknown';
-    const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin && origin !== `${c.req.header('x-forwarded-proto') ?? 'http'}://${c.req.header('host')}`) {
-      throw new ApiError('forbidden', 'cross-site request refused');
-    }
+    refuseCrossSite(c);
     const wait = limiter.retryAfterMs(client);
     if (wait > 0) {
       logger.warn('console login refused: too many failures', { client: { ip: client } });
