@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { newId } from '../ids.ts';
-import { ApiError } from '../http/api-error.ts';
+import { ApiError, errorStatus } from '../http/api-error.ts';
 import { requireApiKey } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { validate } from '../http/validation.ts';
@@ -11,7 +11,8 @@ import type { IncomingEvent, Store } from '../storage/store.ts';
 import { noopPipelineMetrics, type PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { batchSchema, type EventInput, eventSchema, maxBodyBytes } from './event-schema.ts';
 
-const rejectionReasons: Record<number, string> = { 400: 'invalid_json', 401: 'unauthorized', 403: 'forbidden', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'validation_failed', 500: 'internal', 503: 'unavailable' };
+/** A refused request's reason is the error code its status stands for. */
+const rejectionReasons = new Map(Object.entries(errorStatus).map(([code, status]) => [status as number, code]));
 
 // https://www.w3.org/TR/trace-context/#traceparent-header-field-values
 const traceparent = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -22,7 +23,7 @@ export function ingestRoutes(store: Store, metrics: PipelineMetrics = noopPipeli
     '/v1/events',
     async (c, next) => {
       await next();
-      if (c.res.status >= 400) metrics.ingestRejected(rejectionReasons[c.res.status] ?? String(c.res.status));
+      if (c.res.status >= 400) metrics.ingestRejected(rejectionReasons.get(c.res.status) ?? String(c.res.status));
     },
     requireApiKey(store, 'ingest', metrics.authFailure),
     async (c, next) => {
