@@ -1,6 +1,8 @@
 // A health check is a name and a function that throws when something is wrong. Checks that touch a
 // dependency are wrapped so a probe can neither hang (timeout) nor hammer the dependency (a result
 // is reused for a short while, and concurrent probes share one run).
+import { withTimeout } from '../src/timeout.ts';
+
 export interface HealthCheck {
   readonly name: string;
   run(): Promise<void>;
@@ -23,18 +25,10 @@ export function guarded(check: HealthCheck, options: GuardOptions): HealthCheck 
     name: check.name,
     run: () => {
       if (last && clock() - last.at < options.cacheMs) return last.result;
-      const result = withTimeout(check.run(), options.timeoutMs, check.name);
+      const result = withTimeout(check.run(), options.timeoutMs, () => new CheckTimeout(`${check.name} did not answer within ${options.timeoutMs} ms`));
       last = { at: clock(), result };
       result.catch(() => undefined);
       return result;
     },
   };
-}
-
-function withTimeout(work: Promise<void>, timeoutMs: number, name: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckTimeout(`${name} did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

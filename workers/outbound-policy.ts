@@ -6,6 +6,7 @@
 // not caught here (put an egress proxy in front when that matters).
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { withTimeout } from '../src/timeout.ts';
 
 export interface OutboundPolicy {
   readonly allowedHosts: readonly string[] | undefined;
@@ -30,20 +31,14 @@ export async function refusal(url: URL, policy: OutboundPolicy, resolve: (host: 
 }
 
 async function resolveWithin(resolve: (host: string) => Promise<string[]>, host: string, timeoutMs: number): Promise<string[]> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ResolutionFailed(`could not resolve the destination host within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    const addresses = await Promise.race([resolve(host), timeout]);
+    const addresses = await withTimeout(resolve(host), timeoutMs, () => new ResolutionFailed(`could not resolve the destination host within ${timeoutMs} ms`));
     if (addresses.length === 0) throw new ResolutionFailed('the destination host has no address');
     return addresses;
   } catch (error) {
     if (error instanceof ResolutionFailed) throw error;
     const code = (error as { code?: unknown }).code;
     throw new ResolutionFailed(`could not resolve the destination host${typeof code === 'string' ? ` (${code})` : ''}`);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
