@@ -18,7 +18,17 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
   return {
     acceptEvents: (tenantId, events, meta) =>
       driver.transaction(async (tx): Promise<AcceptedEvents> => {
-        const unique = events.filter((event, index) => events.findIndex((e) => e.id === event.id) === index);
+        const seen = new Set<string>();
+        const unique: IncomingEvent[] = [];
+        const repeated: string[] = [];
+        for (const event of events) {
+          if (seen.has(event.id)) {
+            repeated.push(event.id);
+          } else {
+            seen.add(event.id);
+            unique.push(event);
+          }
+        }
         const inserted = new Set<string>();
         for (const chunk of insertChunks(unique)) {
           for (const row of await insertEvents(tx, tenantId, chunk, meta.receivedAt)) inserted.add(String(row.id));
@@ -27,7 +37,7 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
         const payloads = accepted.map((eventId) => ({ payload: JSON.stringify({ tenantId, eventId }), receivedAt: meta.receivedAt, traceContext: meta.traceContext }));
         await enqueueItems(tx, 'ingest', payloads, clock());
         if (accepted.length > 0) await driver.signals?.notify(tx, workChannel, 'ingest');
-        const duplicates = events.map((event) => event.id).filter((id, index) => !inserted.has(id) || events.findIndex((e) => e.id === id) !== index);
+        const duplicates = [...unique.filter((event) => !inserted.has(event.id)).map((event) => event.id), ...repeated];
         return { accepted, duplicates };
       }),
 
