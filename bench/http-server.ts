@@ -24,7 +24,7 @@ if (mode === 'bare') {
 } else {
   const writer = fdLineWriter(1);
   const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer.write });
-  const metrics = createMetrics(processResource({ service: 'bench', version: '0', instanceId: crypto.randomUUID(), host: hostname(), pid: process.pid }), { enabled: true, path: '/metrics' });
+  const metrics = createMetrics(processResource({ service: 'bench', version: '0', instanceId: crypto.randomUUID(), host: hostname(), pid: process.pid }), { path: '/metrics' });
   app = createApp(logger, { metrics }).post('/v1/echo', handler as never) as never;
 }
 const server = await runtime.serve((request, bindings) => app.fetch(request, bindings as never), { hostname: '127.0.0.1', port: 0 });

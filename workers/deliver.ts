@@ -3,8 +3,11 @@
 // until the attempts run out. Anything else (other 4xx, redirects, a refused destination):
 // dead-lettered at once. The recorded error is built here from status and error codes only, so a
 // receiver's body or a URL's query string never ends up in it.
+import type { Tracer } from '@opentelemetry/api';
 import type { DeliveryJob, DeliveryOutcome } from '../src/storage/store.ts';
 import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
+import { traceparentOf } from '../src/telemetry/trace-context.ts';
+import { clientSpan, endClientSpan } from './client-span.ts';
 import { type BackoffPolicy, parseRetryAfter, retryDelayMs } from './backoff.ts';
 import { type OutboundPolicy, refusal, ResolutionFailed } from './outbound-policy.ts';
 import { signatureHeader } from './signature.ts';
@@ -18,6 +21,8 @@ export interface DeliverySettings {
   readonly clock: () => number;
   readonly random?: () => number;
   readonly metrics: PipelineMetrics;
+  /** Present when traces are on: each attempt gets a client span, sent on as `traceparent`. */
+  readonly tracer?: Tracer | undefined;
 }
 
 type Attempt = { statusCode: number | null; retryable: boolean; error: string | null; retryAfterMs: number | null };
@@ -59,11 +64,15 @@ async function send(job: DeliveryJob, settings: DeliverySettings): Promise<Attem
     'lumetry-delivery-attempt': String(job.attempts + 1),
     'lumetry-signature': await signatureHeader(job.destination.signingSecret, Math.floor(settings.clock() / 1000), body),
   };
-  if (job.item.traceContext) headers.traceparent = job.item.traceContext;
+  const span = settings.tracer && clientSpan(settings.tracer, url);
+  const traceContext = span ? traceparentOf(span) : job.item.traceContext;
+  if (traceContext) headers.traceparent = traceContext;
 
   const started = performance.now();
-  const timing = (statusCode: number | null, errorType: string | null) =>
+  const timing = (statusCode: number | null, errorType: string | null) => {
     settings.metrics.httpClient((performance.now() - started) / 1000, { serverAddress: url.hostname, statusCode, errorType });
+    if (span) endClientSpan(span, statusCode, errorType);
+  };
   try {
     const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(settings.timeoutMs) });
     await response.body?.cancel().catch(() => undefined);

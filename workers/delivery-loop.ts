@@ -6,6 +6,7 @@ import type { DeliveryOutcome, Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
 import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
+import type { QueueTracing } from '../src/telemetry/queue-tracing.ts';
 import { type DeliverySettings, deliver } from './deliver.ts';
 import type { IdleWait } from './idle-wait.ts';
 
@@ -22,6 +23,7 @@ export interface DeliveryLoopOptions {
   readonly settings: DeliverySettings;
   readonly idle: IdleWait;
   readonly metrics: PipelineMetrics;
+  readonly tracing: QueueTracing;
 }
 
 export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: AbortSignal): Promise<void> {
@@ -66,7 +68,14 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
         claimed = items.length;
         metrics.claimed('delivery', claimed);
         for (const job of await store.loadDeliveryJobs(owner, items)) {
-          const attempt = deliver(job, options.settings).then((outcome) => void pending.push(outcome));
+          const span = options.tracing.process('delivery', job.item);
+          const traced = { ...job, item: { ...job.item, traceContext: span.traceContext } };
+          const attempt = span
+            .run(() => deliver(traced, options.settings))
+            .then((outcome) => {
+              span.end(outcome.kind !== 'delivered');
+              pending.push(outcome);
+            });
           inFlight.add(attempt);
           void attempt.finally(() => inFlight.delete(attempt));
         }

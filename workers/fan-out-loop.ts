@@ -6,6 +6,7 @@ import type { Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
 import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
+import type { QueueTracing } from '../src/telemetry/queue-tracing.ts';
 import type { IdleWait } from './idle-wait.ts';
 
 /** Ingest items that keep failing are parked after this many claims, so one cannot block the rest. */
@@ -22,6 +23,7 @@ export interface FanOutLoopOptions {
   /** Called when deliveries were queued, to wake the delivery loop at once. */
   readonly onDeliveriesQueued: () => void;
   readonly metrics: PipelineMetrics;
+  readonly tracing: QueueTracing;
 }
 
 export async function runFanOutLoop(options: FanOutLoopOptions, signal: AbortSignal): Promise<void> {
@@ -43,7 +45,18 @@ export async function runFanOutLoop(options: FanOutLoopOptions, signal: AbortSig
       }
       metrics.deadLettered('ingest', poisoned.length);
       const processing = claimed.filter((item) => item.attempts <= maxIngestAttempts);
-      const result = await store.fanOut(owner, processing);
+      // Each item's consumer span becomes the parent of the deliveries queued for it.
+      const spans = processing.map((item) => options.tracing.process('ingest', item));
+      const result = await store.fanOut(owner, processing.map((item, i) => ({ ...item, traceContext: spans[i]!.traceContext }))).then(
+        (done) => {
+          for (const span of spans) span.end();
+          return done;
+        },
+        (error: unknown) => {
+          for (const span of spans) span.end(true);
+          throw error;
+        },
+      );
       const now = Date.now();
       for (const item of processing) metrics.ingestionLatency((now - item.receivedAt) / 1000);
       metrics.acked('ingest', processing.length);

@@ -1,11 +1,13 @@
 // The worker: two processing loops over the durable queues, sharing one store. `stop()` makes both
 // loops finish the work in hand (a fan-out transaction, the attempts in flight) and return.
 import { hostname } from 'node:os';
+import type { Tracer } from '@opentelemetry/api';
 import type { Config } from '../src/config/config.ts';
 import type { DurableQueue } from '../src/queue/durable-queue.ts';
 import type { Store } from '../src/storage/store.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
 import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
+import { queueTracing } from '../src/telemetry/queue-tracing.ts';
 import { version } from '../src/version.ts';
 import { runDeliveryLoop } from './delivery-loop.ts';
 import { runFanOutLoop } from './fan-out-loop.ts';
@@ -17,6 +19,8 @@ export interface WorkerDeps {
   readonly queue: DurableQueue;
   readonly logger: Logger;
   readonly metrics: PipelineMetrics;
+  /** Present when traces are on. */
+  readonly tracer?: Tracer | undefined;
   readonly clock?: () => number;
 }
 
@@ -25,7 +29,8 @@ export interface Worker {
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
-  const { config, store, queue, logger, metrics } = deps;
+  const { config, store, queue, logger, metrics, tracer } = deps;
+  const tracing = queueTracing(tracer);
   metrics.observeQueues((name) => queue.stats(name));
   const owner = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const controller = new AbortController();
@@ -33,7 +38,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const ingestIdle = idleWait(10, config.worker.idlePollMs);
   const stopListening = await store.onWork((queueName) => (queueName === 'ingest' ? ingestIdle : deliveryIdle).wake());
   const fanOut = runFanOutLoop(
-    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake(), metrics },
+    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake(), metrics, tracing },
     controller.signal,
   );
   const deliveries = runDeliveryLoop(
@@ -46,6 +51,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       leaseMs: config.worker.leaseMs,
       idle: deliveryIdle,
       metrics,
+      tracing,
       settings: {
         timeoutMs: config.delivery.timeoutMs,
         maxAttempts: config.delivery.maxAttempts,
@@ -54,6 +60,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
         userAgent: `Lumetry/${version}`,
         clock: deps.clock ?? Date.now,
         metrics,
+        tracer,
       },
     },
     controller.signal,

@@ -1,6 +1,7 @@
 // The typed, frozen configuration every process receives. Built from parsed variables only.
 import { resolve } from 'node:path';
 import type { ServiceName } from '../services/names.ts';
+import { type TelemetryConfig, telemetryConfig } from './telemetry-config.ts';
 import type { ParsedValues } from './variables.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -41,6 +42,7 @@ export interface Config {
   readonly console: { readonly sessionTtlMs: number };
   readonly metrics: { readonly enabled: boolean; readonly path: string };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat; readonly probes: boolean };
+  readonly telemetry: TelemetryConfig;
 }
 
 export function toConfig(values: ParsedValues, cwd: string): Config {
@@ -78,6 +80,7 @@ export function toConfig(values: ParsedValues, cwd: string): Config {
     console: { sessionTtlMs: values.LUMETRY_CONSOLE_SESSION_TTL_MS },
     metrics: { enabled: values.LUMETRY_METRICS_ENABLED, path: values.LUMETRY_METRICS_PATH },
     log: { level: values.LUMETRY_LOG_LEVEL, format: values.LUMETRY_LOG_FORMAT, probes: values.LUMETRY_LOG_PROBES },
+    telemetry: telemetryConfig(values),
   });
 }
 

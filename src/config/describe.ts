@@ -13,7 +13,11 @@ export function describeSettings(settings: readonly Setting[]): string {
 
 function display(setting: Setting): string {
   if (setting.value === undefined) return '-';
-  if (!setting.secret) return String(setting.value);
+  if (!setting.secret) {
+    if (typeof setting.value === 'object') return JSON.stringify(setting.value);
+    const text = String(setting.value);
+    return text.includes('\n') ? `(${text.length} characters read from the file)` : text;
+  }
   return typeof setting.value === 'string' ? maskUrl(setting.value) : mask;
 }
 

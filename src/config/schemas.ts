@@ -1,5 +1,6 @@
 // Valibot schemas for environment values. Every value arrives as a string; each schema says in its
 // error message what it wants, because that message is what the operator reads.
+import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 
 export function wholeNumber(min: number, max: number) {
@@ -61,3 +62,66 @@ export const metricsPath = v.pipe(
   v.regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a URL path starting with /'),
   v.check((path) => path !== '/' && !reservedPaths.some((r) => path === r || path.startsWith(`${r}/`)), `must not be / or under ${reservedPaths.join(', ')}`),
 );
+
+/** An http:// or https:// URL, as OTLP endpoints are given. */
+export const httpUrl = v.pipe(
+  v.string(),
+  v.check((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL'),
+);
+
+/**
+ * `key=value` pairs separated by commas or new lines (a headers file has one a line), values
+ * percent-decoded as the OpenTelemetry specification says. The message never repeats a value.
+ */
+export const keyValueList = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const pairs: Record<string, string> = {};
+    for (const entry of dataset.value.split(/[,\n]/).map((part) => part.trim()).filter((part) => part !== '')) {
+      const at = entry.indexOf('=');
+      const key = at > 0 ? entry.slice(0, at).trim() : '';
+      let value: string | undefined;
+      try {
+        value = decodeURIComponent(entry.slice(at + 1).trim());
+      } catch {
+        value = undefined;
+      }
+      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key) || value === undefined) {
+        addIssue({ message: 'must be key=value pairs separated by commas or lines, values percent-encoded' });
+        return NEVER;
+      }
+      pairs[key] = value;
+    }
+    return pairs;
+  }),
+);
+
+/** A path to a readable file; the value is the file's text. */
+export const readableFile = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      return readFileSync(dataset.value, 'utf8');
+    } catch (error) {
+      addIssue({ message: `cannot read file ${dataset.value} (${(error as { code?: string }).code ?? 'unreadable'})` });
+      return NEVER;
+    }
+  }),
+);
+
+/** A fraction from 0 to 1, as a sampling ratio. */
+export const fraction = v.pipe(
+  v.string(),
+  v.regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number from 0 to 1'),
+  v.transform(Number),
+);
+
+/** A short name of letters, digits, dots, dashes and underscores. */
+export const label = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores'));

@@ -1,7 +1,8 @@
 // Every setting Lumetry reads, in one table: the parser, `lumetry config` and the documentation test
 // all read this, so a variable cannot exist in one place and be missing from another.
 import type * as v from 'valibot';
-import { boolean, directory, hostPatterns, hostname, metricsPath, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
+import { otelVariables } from './otel-variables.ts';
+import { boolean, directory, hostPatterns, hostname, label, metricsPath, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
 
 export interface VariableSpec {
   readonly schema: v.GenericSchema<string, unknown>;
@@ -155,6 +156,11 @@ export const variables = {
     default: 'json',
     description: 'json: one ECS document per line; text: readable lines for a terminal.',
   },
+  LUMETRY_DEPLOYMENT_ENVIRONMENT: {
+    schema: label,
+    description: 'Name of this deployment (production, staging…): the deployment.environment.name resource attribute of every signal.',
+  },
+  ...otelVariables,
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof variables;

@@ -1,5 +1,6 @@
 // The base Hono app every process serves: request ids, management routes, and JSON answers for
 // unknown routes and failures that never show internals to the client.
+import type { Tracer } from '@opentelemetry/api';
 import { Hono } from 'hono';
 import { endpoints, type Health } from '../../health/health.ts';
 import { healthRoutes } from '../../health/routes.ts';
@@ -12,6 +13,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { ApiError } from './api-error.ts';
 import { requestId } from './request-id.ts';
 import { requestLog } from './request-log.ts';
+import { serverSpan } from './server-span.ts';
 
 export type AppEnv = {
   Bindings: ServerBindings;
@@ -33,6 +35,8 @@ export const unavailableRetryAfterSeconds = 5;
 export interface Management {
   readonly health?: Health;
   readonly metrics?: Metrics;
+  /** Present when traces are on: every request gets a server span. */
+  readonly tracer?: Tracer | undefined;
   /** Log probes and scrapes at info instead of debug. */
   readonly logProbes?: boolean;
 }
@@ -42,6 +46,7 @@ export function createApp(logger: Logger, management: Management = {}): Hono<App
   const app = new Hono<AppEnv>();
   const { health, metrics } = management;
   if (metrics) app.use(httpServerMetrics(metrics.httpServer));
+  if (management.tracer) app.use(serverSpan(management.tracer));
   app.use(requestId());
   const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
   app.use(requestLog(logger, { quietPaths, logProbes: management.logProbes ?? false }));

@@ -9,6 +9,7 @@ import type { AppEnv } from '../http/create-app.ts';
 import { validate } from '../http/validation.ts';
 import type { IncomingEvent, Store } from '../storage/store.ts';
 import { noopPipelineMetrics, type PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
+import { type QueueTracing, queueTracing } from '../telemetry/queue-tracing.ts';
 import { batchSchema, type EventInput, eventSchema, maxBodyBytes } from './event-schema.ts';
 
 /** A refused request's reason is the error code its status stands for. */
@@ -17,7 +18,14 @@ const rejectionReasons = new Map(Object.entries(errorStatus).map(([code, status]
 // https://www.w3.org/TR/trace-context/#traceparent-header-field-values
 const traceparent = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-export function ingestRoutes(store: Store, metrics: PipelineMetrics = noopPipelineMetrics(), clock: () => number = Date.now): Hono<AppEnv> {
+export interface IngestOptions {
+  readonly metrics?: PipelineMetrics;
+  readonly tracing?: QueueTracing;
+  readonly clock?: () => number;
+}
+
+export function ingestRoutes(store: Store, options: IngestOptions = {}): Hono<AppEnv> {
+  const { metrics = noopPipelineMetrics(), tracing = queueTracing(undefined), clock = Date.now } = options;
   const app = new Hono<AppEnv>();
   app.post(
     '/v1/events',
@@ -47,11 +55,10 @@ export function ingestRoutes(store: Store, metrics: PipelineMetrics = noopPipeli
       }
       const inputs = isBatch(body) ? validate(batchSchema, body).events : [validate(eventSchema, body)];
       const events = inputs.map((input) => toIncoming(input, receivedAt));
-      const incomingTrace = c.req.header('traceparent');
-      const result = await store.acceptEvents(c.get('tenantId'), events, {
-        receivedAt,
-        traceContext: incomingTrace !== undefined && traceparent.test(incomingTrace) ? incomingTrace : null,
-      });
+      const incoming = c.req.header('traceparent');
+      const result = await tracing.publish('ingest', incoming !== undefined && traceparent.test(incoming) ? incoming : null, (traceContext) =>
+        store.acceptEvents(c.get('tenantId'), events, { receivedAt, traceContext }),
+      );
       metrics.eventsAccepted(result.accepted.length, result.duplicates.length);
       metrics.enqueued('ingest', result.accepted.length);
       return c.json({ accepted: result.accepted, duplicates: result.duplicates, requestId: c.get('requestId') }, 202);

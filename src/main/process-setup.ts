@@ -6,7 +6,7 @@ import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load.ts';
 import { configErrorExitCode, formatProblems } from '../config/report.ts';
 import { fdLineWriter } from '../telemetry/line-writer.ts';
-import { createLogger, type Logger } from '../telemetry/logger.ts';
+import { createLogger, type Logger, type LogSink } from '../telemetry/logger.ts';
 import { version } from '../version.ts';
 
 export function configOrExit(env: Record<string, string | undefined>): { config: Config; warnings: readonly string[] } {
@@ -24,13 +24,30 @@ export interface ProcessLog {
   write(line: string): void;
   /** Exits once the log lines written so far are out (or after two seconds, writing them blocking). */
   exit(code: number): void;
+  /** With OTLP logs on: where every event also goes, once telemetry has started. */
+  connectLogs(sink: LogSink): void;
 }
 
 export function processLog(service: string, config: Config): ProcessLog {
   const writer = fdLineWriter(1);
-  const logger = createLogger({ service, version, hostname: hostname(), pid: process.pid, level: config.log.level, format: config.log.format, write: writer.write });
+  let logSink: LogSink | undefined;
+  const { traces, logs } = config.telemetry.export;
+  const logger = createLogger({
+    service,
+    version,
+    hostname: hostname(),
+    pid: process.pid,
+    level: config.log.level,
+    format: config.log.format,
+    write: writer.write,
+    correlate: traces !== undefined,
+    ...(logs === undefined ? {} : { sink: (...event: Parameters<LogSink>) => logSink?.(...event) }),
+  });
   return {
     logger,
+    connectLogs: (sink) => {
+      logSink = sink;
+    },
     write: writer.write,
     exit: (code) => {
       setTimeout(() => {

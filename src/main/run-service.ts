@@ -3,6 +3,7 @@
 // migrations), starts background work and heartbeats, and switches to the full app. On a stop
 // signal /readyz fails at once, and the process drains phase by phase (see lifecycle/shutdown.ts).
 import { hostname } from 'node:os';
+import type { Tracer } from '@opentelemetry/api';
 import type { Hono } from 'hono';
 import { guarded, type HealthCheck } from '../../health/check.ts';
 import { monitorEventLoop } from '../../health/event-loop.ts';
@@ -20,12 +21,12 @@ import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
 import { StoreError } from '../storage/store-error.ts';
+import { tracedStore } from '../storage/traced-store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { createMetrics } from '../telemetry/metrics.ts';
 import { type PipelineMetrics, pipelineMetrics } from '../telemetry/pipeline-metrics.ts';
-import { processResource } from '../telemetry/resource.ts';
 import { runtimeMetrics } from '../telemetry/runtime-metrics.ts';
+import { startTelemetry } from '../telemetry/telemetry.ts';
 import { version } from '../version.ts';
 import { configOrExit, processLog } from './process-setup.ts';
 
@@ -39,6 +40,8 @@ export interface ServiceContext {
   /** What every process's app serves besides its own routes. */
   readonly management: Management;
   readonly pipeline: PipelineMetrics;
+  /** Undefined when traces are off. */
+  readonly tracer: Tracer | undefined;
 }
 
 export interface ServiceDefinition {
@@ -53,7 +56,7 @@ export interface ServiceDefinition {
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const loaded = configOrExit(process.env);
   const { config } = loaded;
-  const { logger, exit } = processLog(definition.name, config);
+  const { logger, exit, connectLogs } = processLog(definition.name, config);
   for (const warning of loaded.warnings) logger.warn(warning);
   const shutdown = createShutdown(logger);
   const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit };
@@ -64,8 +67,10 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   try {
     const runtime = await loadRuntime();
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
-    const metrics = createMetrics(processResource({ service: definition.name, version, instanceId, host: hostname(), pid: process.pid }), config.metrics);
-    shutdown.add('telemetry', () => metrics.shutdown(), 'storage');
+    const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid };
+    const telemetry = await startTelemetry(identity, config, logger, connectLogs);
+    shutdown.add('telemetry', () => telemetry.shutdown(Math.min(5_000, config.shutdownTimeoutMs / 4)), 'storage');
+    const { metrics, tracer } = telemetry;
     startup.done('telemetry');
     const eventLoop = monitorEventLoop({ maxDelayMs: config.health.maxEventLoopDelayMs, onDelay: runtimeMetrics(metrics.meter) });
     shutdown.add('event-loop monitor', () => eventLoop.stop(), 'storage');
@@ -76,7 +81,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const setReadiness = () => readiness.splice(0, readiness.length, startup.all, ...dependencies, shuttingDown);
     setReadiness();
 
-    let handler: FetchHandler = starting(logger, { health, metrics, logProbes: config.log.probes }).fetch;
+    let handler: FetchHandler = starting(logger, { health, metrics, tracer, logProbes: config.log.probes }).fetch;
     const server = await runtime.serve((request, bindings) => handler(request, bindings), { hostname: config.host, port: config.ports[definition.name] });
     shutdown.add('http server', () => server.stop(), 'listeners');
     shutdown.add('drain delay', () => new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)), 'drain');
@@ -88,7 +93,9 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
       lumetry: { runtime: `${runtime.name} ${runtime.version}` },
     });
 
-    const { store, queue, migrations } = await openStoreWhenReachable(() => openStore(config, runtime, `lumetry-${definition.name}`), logger, shutdown.signal);
+    const opened = await openStoreWhenReachable(() => openStore(config, runtime, `lumetry-${definition.name}`), logger, shutdown.signal);
+    const { queue, migrations } = opened;
+    const store = tracer ? tracedStore(opened.store, tracer) : opened.store;
     shutdown.add('storage', () => store.close(), 'storage');
     logger.info('storage ready', {
       lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },
@@ -99,7 +106,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     setReadiness();
     startup.done('migrations');
 
-    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, logProbes: config.log.probes }, pipeline: pipelineMetrics(metrics.meter) };
+    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, tracer, logProbes: config.log.probes }, pipeline: pipelineMetrics(metrics.meter), tracer };
     await definition.start?.(context);
     handler = definition.createApp(context).fetch;
     const heartbeat = startHeartbeat({

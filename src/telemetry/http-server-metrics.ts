@@ -3,7 +3,7 @@
 // series count), status and error type; and requests in flight.
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
 import type { MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
+import { routeOf } from '../http/route-of.ts';
 import type { HttpServerRecorder } from './http-server-producer.ts';
 
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
@@ -16,10 +16,7 @@ export function httpServerMetrics(recorder: HttpServerRecorder): MiddlewareHandl
     try {
       await next();
     } finally {
-      // The route the request was aimed at: the first matched handler of a real method, even when a
-      // middleware (authentication, say) answered first. Middleware and fallbacks are method ALL.
-      const route = matchedRoutes(c).find((r) => r.method !== 'ALL')?.path;
-      recorder.finished(method, route, c.res.status, (performance.now() - started) / 1000);
+      recorder.finished(method, routeOf(c), c.res.status, (performance.now() - started) / 1000);
     }
   };
 }

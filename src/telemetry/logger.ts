@@ -1,9 +1,13 @@
 // A lean ECS logger: one JSON document per line on stdout (or a readable line in text mode).
 // Fixed fields are serialised once when a logger is made; disabled levels are no-ops.
 // Field reference: https://www.elastic.co/guide/en/ecs-logging/overview/current/intro.html
+import { context, trace } from '@opentelemetry/api';
 import type { LogFormat, LogLevel } from '../config/config.ts';
 
 export type Fields = Record<string, unknown>;
+
+/** Where else an event goes besides stdout (OpenTelemetry log records); `bindings` are a child's. */
+export type LogSink = (level: LogLevel, message: string, fields: Fields | undefined, bindings: Fields) => void;
 
 export interface Logger {
   debug(message: string, fields?: Fields): void;
@@ -21,6 +25,9 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
   readonly write: (line: string) => void;
+  /** Adds `trace.id` and `span.id` of the active span (only when tracing is on). */
+  readonly correlate?: boolean;
+  readonly sink?: LogSink;
 }
 
 export const ecsVersion = '9.4.0';
@@ -38,30 +45,43 @@ export function createLogger(options: LoggerOptions): Logger {
     'process.pid': options.pid,
     'event.dataset': `lumetry.${options.service}`,
   };
-  return build(options, fixed);
+  return build(options, fixed, {});
 }
 
-function build(options: LoggerOptions, bindings: Fields): Logger {
-  const suffix = JSON.stringify(bindings).slice(1);
+function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger {
+  const suffix = JSON.stringify({ ...fixed, ...bindings }).slice(1);
+  const { sink, correlate = false } = options;
   const emit = (level: LogLevel) => {
     if (levelOrder[level] < levelOrder[options.level]) return noop;
-    return options.format === 'json'
-      ? (message: string, fields?: Fields) => options.write(jsonLine(level, message, fields, suffix))
-      : (message: string, fields?: Fields) => options.write(textLine(options.service, level, message, fields));
+    const line =
+      options.format === 'json'
+        ? (message: string, fields?: Fields) => options.write(jsonLine(level, message, fields, suffix, correlate))
+        : (message: string, fields?: Fields) => options.write(textLine(options.service, level, message, fields));
+    if (sink === undefined) return line;
+    return (message: string, fields?: Fields) => {
+      line(message, fields);
+      sink(level, message, fields, bindings);
+    };
   };
   return {
     debug: emit('debug'),
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
-    child: (extra) => build(options, { ...bindings, ...extra }),
+    child: (extra) => build(options, fixed, { ...bindings, ...extra }),
   };
 }
 
-function jsonLine(level: LogLevel, message: string, fields: Fields | undefined, suffix: string): string {
+function jsonLine(level: LogLevel, message: string, fields: Fields | undefined, suffix: string, correlate: boolean): string {
   const head = `{"@timestamp":"${new Date().toISOString()}","log.level":"${level}","message":${JSON.stringify(message)}`;
   const middle = fields === undefined ? '' : `,${JSON.stringify(fields).slice(1, -1)}`;
-  return `${head}${middle === ',' ? '' : middle},${suffix}\n`;
+  return `${head}${middle === ',' ? '' : middle}${correlate ? traceFields() : ''},${suffix}\n`;
+}
+
+/** ECS trace correlation: https://www.elastic.co/guide/en/ecs/current/ecs-tracing.html */
+function traceFields(): string {
+  const span = trace.getSpanContext(context.active());
+  return span === undefined ? '' : `,"trace.id":"${span.traceId}","span.id":"${span.spanId}"`;
 }
 
 function textLine(service: string, level: LogLevel, message: string, fields: Fields | undefined): string {

@@ -1,9 +1,9 @@
-// The process's one MeterProvider. Its instruments are read by a pull reader for /metrics (and,
-// when OTLP metrics are switched on, by a periodic OTLP reader too: one set of instruments, two
-// readers). Metrics off is a real path: the no-op meter records nothing and /metrics is not served.
+// The process's one MeterProvider. Its instruments are read by a pull reader for /metrics and, when
+// OTLP metrics are switched on, by a periodic OTLP reader too: one set of instruments, two readers.
+// With neither, metrics are a real off path: the no-op meter records nothing.
 import { type Meter, metrics as noopMetrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { type MetricReader, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { type HttpServerRecorder, httpServerProducer } from './http-server-producer.ts';
 import { PullMetricReader } from './prometheus/pull-reader.ts';
 
@@ -18,13 +18,30 @@ export interface Metrics {
   shutdown(): Promise<void>;
 }
 
-export function createMetrics(resource: Resource, options: { enabled: boolean; path: string }): Metrics {
-  if (!options.enabled) {
+export interface MetricsOptions {
+  /** Serve /metrics at this path; undefined: no Prometheus endpoint. */
+  readonly path: string | undefined;
+  readonly push?: { readonly exporter: PushMetricExporter; readonly intervalMs: number; readonly timeoutMs: number };
+}
+
+export function createMetrics(resource: Resource, options: MetricsOptions): Metrics {
+  if (options.path === undefined && options.push === undefined) {
     const httpServer: HttpServerRecorder = { started: () => {}, finished: () => {} };
     return { meter: noopMetrics.getMeterProvider().getMeter('lumetry'), httpServer, path: undefined, scrape: async () => '', shutdown: async () => {} };
   }
   const http = httpServerProducer();
-  const reader = new PullMetricReader({ metricProducers: [http.producer] });
-  const provider = new MeterProvider({ resource, readers: [reader] });
-  return { meter: provider.getMeter('lumetry'), httpServer: http.recorder, path: options.path, scrape: () => reader.scrape(), shutdown: () => provider.shutdown() };
+  const pull = options.path === undefined ? undefined : new PullMetricReader({ metricProducers: [http.producer] });
+  const readers: MetricReader[] = pull ? [pull] : [];
+  if (options.push) {
+    const { exporter, intervalMs, timeoutMs } = options.push;
+    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs, exportTimeoutMillis: Math.min(timeoutMs, intervalMs), metricProducers: [http.producer] }));
+  }
+  const provider = new MeterProvider({ resource, readers });
+  return {
+    meter: provider.getMeter('lumetry'),
+    httpServer: http.recorder,
+    path: options.path,
+    scrape: async () => (pull ? pull.scrape() : ''),
+    shutdown: () => provider.shutdown(),
+  };
 }

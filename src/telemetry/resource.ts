@@ -1,5 +1,6 @@
-// Who is reporting: the OpenTelemetry resource every signal of this process carries.
-// https://opentelemetry.io/docs/specs/semconv/resource/
+// Who is reporting: the OpenTelemetry resource every signal of this process carries. Attributes from
+// OTEL_RESOURCE_ATTRIBUTES are added (and may set host.name), but a process's name, version, instance
+// id and pid are always its own. https://opentelemetry.io/docs/specs/semconv/resource/
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 
 export interface ProcessIdentity {
@@ -10,12 +11,19 @@ export interface ProcessIdentity {
   readonly pid: number;
 }
 
-export function processResource(identity: ProcessIdentity): Resource {
+export interface ResourceSettings {
+  readonly environment?: string | undefined;
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+export function processResource(identity: ProcessIdentity, settings: ResourceSettings = {}): Resource {
   return resourceFromAttributes({
+    'host.name': identity.host,
+    ...(settings.environment === undefined ? {} : { 'deployment.environment.name': settings.environment }),
+    ...settings.extra,
     'service.name': identity.service,
     'service.version': identity.version,
     'service.instance.id': identity.instanceId,
-    'host.name': identity.host,
     'process.pid': identity.pid,
   });
 }

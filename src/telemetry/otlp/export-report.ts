@@ -1,0 +1,114 @@
+// What happens to telemetry on its way out: items exported, items dropped (a full queue, a failed
+// export) counted in lumetry.telemetry.* metrics, and export failures logged at most once a minute
+// per signal, with how many were not logged. A collector that is down, slow or refusing costs a
+// counter increment per item, never a blocked request or an unbounded queue.
+import type { Meter } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { SignalName } from '../../config/telemetry-config.ts';
+import type { Logger } from '../logger.ts';
+
+export type DropReason = 'queue_full' | 'export_failed';
+
+export interface ExportReport {
+  exported(signal: SignalName, count: number): void;
+  dropped(signal: SignalName, reason: DropReason, count: number): void;
+  failed(signal: SignalName, error: Error | undefined, items: number): void;
+  /** Publishes the totals as lumetry.telemetry.* counters of this meter. */
+  observe(meter: Meter): void;
+}
+
+export interface ExportReportOptions {
+  readonly logger: Logger;
+  /** Header values: cut out of any error text before it is logged. */
+  readonly secrets: readonly string[];
+  readonly logEveryMs?: number;
+  readonly clock?: () => number;
+}
+
+export function exportReport(options: ExportReportOptions): ExportReport {
+  const exportedTotals = new Map<SignalName, number>();
+  const droppedTotals = new Map<`${SignalName} ${DropReason}`, number>();
+  const clock = options.clock ?? Date.now;
+  const every = options.logEveryMs ?? 60_000;
+  const lastLogged = new Map<SignalName, number>();
+  const unlogged = new Map<SignalName, number>();
+  const secrets = options.secrets.filter((s) => s.length >= 4);
+  const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+  return {
+    exported: (signal, count) => void exportedTotals.set(signal, (exportedTotals.get(signal) ?? 0) + count),
+    dropped: (signal, reason, count) => void droppedTotals.set(`${signal} ${reason}`, (droppedTotals.get(`${signal} ${reason}`) ?? 0) + count),
+    failed: (signal, error, items) => {
+      const now = clock();
+      const last = lastLogged.get(signal);
+      if (last !== undefined && now - last < every) {
+        unlogged.set(signal, (unlogged.get(signal) ?? 0) + 1);
+        return;
+      }
+      const suppressed = unlogged.get(signal) ?? 0;
+      lastLogged.set(signal, now);
+      unlogged.set(signal, 0);
+      options.logger.warn(`OTLP ${signal} export failed: ${items} items dropped`, {
+        error: { type: error?.name ?? 'Error', message: redact(error?.message ?? 'export failed') },
+        lumetry: { signal, failures_not_logged: suppressed },
+      });
+    },
+    observe: (meter) => {
+      meter
+        .createObservableCounter('lumetry.telemetry.exported', { unit: '{item}', description: 'Spans, metric data points and log records accepted by the OTLP endpoint, by lumetry.signal.' })
+        .addCallback((result) => {
+          for (const [signal, count] of exportedTotals) result.observe(count, { 'lumetry.signal': signal });
+        });
+      meter
+        .createObservableCounter('lumetry.telemetry.dropped', {
+          unit: '{item}',
+          description: 'Spans, metric data points and log records lost on the way to the OTLP endpoint, by lumetry.signal and lumetry.reason (queue_full, export_failed).',
+        })
+        .addCallback((result) => {
+          for (const [key, count] of droppedTotals) {
+            const [signal, reason] = key.split(' ');
+            result.observe(count, { 'lumetry.signal': signal!, 'lumetry.reason': reason! });
+          }
+        });
+    },
+  };
+}
+
+interface Exporter<T> {
+  export(items: T, done: (result: ExportResult) => void): void;
+}
+
+/** Counts every item an exporter is given as exported or dropped; `handedOver` frees queue room. */
+export function accounted<T, E extends Exporter<T>>(exporter: E, signal: SignalName, report: ExportReport, size: (items: T) => number, handedOver?: (count: number) => void): E {
+  const send = exporter.export.bind(exporter);
+  exporter.export = (items, done) => {
+    const count = size(items);
+    handedOver?.(count);
+    send(items, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) report.exported(signal, count);
+      else {
+        report.dropped(signal, 'export_failed', count);
+        report.failed(signal, result.error, count);
+      }
+      done(result);
+    });
+  };
+  return exporter;
+}
+
+/** Admits items into an export queue while fewer than `max` wait; the rest are counted as dropped. */
+export function queueGate(max: number, onFull: () => void) {
+  let waiting = 0;
+  return {
+    admit(): boolean {
+      if (waiting >= max) {
+        onFull();
+        return false;
+      }
+      waiting++;
+      return true;
+    },
+    release(count: number): void {
+      waiting = Math.max(0, waiting - count);
+    },
+  };
+}

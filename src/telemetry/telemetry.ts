@@ -1,0 +1,55 @@
+// The one telemetry bootstrap every Lumetry process runs: the resource, the MeterProvider behind
+// /metrics (and OTLP metrics), and, only for the signals switched on, span and log record export.
+// A signal that is off loads no exporter and leaves no work on the hot path: no tracer means no
+// tracing middleware and no spans; no log export means the logger writes stdout only.
+import type { Tracer } from '@opentelemetry/api';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { Config } from '../config/config.ts';
+import type { Logger, LogSink } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { accounted, exportReport } from './otlp/export-report.ts';
+import { metricExporter } from './otlp/exporters.ts';
+import { startLogExport } from './otlp/log-export.ts';
+import { startSpanExport } from './otlp/span-export.ts';
+import { type ProcessIdentity, processResource } from './resource.ts';
+
+export interface Telemetry {
+  readonly metrics: Metrics;
+  /** Undefined when traces are off. */
+  readonly tracer: Tracer | undefined;
+  /** Flushes and stops traces, then logs, then metrics, giving up after `deadlineMs`. */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+export async function startTelemetry(identity: ProcessIdentity, config: Config, logger: Logger, connectLogs?: (sink: LogSink) => void): Promise<Telemetry> {
+  const settings = config.telemetry;
+  const resource = processResource(identity, { environment: settings.environment, extra: settings.resourceAttributes });
+  const secrets = Object.values(settings.export).flatMap((signal) => Object.values(signal?.headers ?? {}));
+  const report = exportReport({ logger, secrets });
+  const pushing = settings.export.metrics;
+  const push = pushing && {
+    exporter: accounted(await metricExporter(pushing), 'metrics', report, (batch: ResourceMetrics) => batch.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, m) => n + m.dataPoints.length, 0), 0)),
+    intervalMs: settings.metricExport.intervalMs,
+    timeoutMs: settings.metricExport.timeoutMs,
+  };
+  const metrics = createMetrics(resource, { path: config.metrics.enabled ? config.metrics.path : undefined, ...(push ? { push } : {}) });
+  if (Object.values(settings.export).some((signal) => signal !== undefined)) report.observe(metrics.meter);
+  const spans = settings.export.traces && (await startSpanExport(settings.export.traces, settings, resource, report));
+  const logs = settings.export.logs && (await startLogExport(settings.export.logs, settings, resource, report));
+  if (logs) connectLogs?.(logs.sink);
+  const steps = [spans?.shutdown, logs?.shutdown, metrics.shutdown].filter((step) => step !== undefined);
+  return {
+    metrics,
+    tracer: spans?.tracer,
+    shutdown: async (deadlineMs) => {
+      const deadline = Date.now() + deadlineMs;
+      for (const step of steps) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([step().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// OTLP request bodies decoded into what tests look at: spans, metric names and log records, each
+// with its resource attributes. Field numbers from opentelemetry-proto (collector/*/v1, trace/v1,
+// metrics/v1, logs/v1, common/v1). https://github.com/open-telemetry/opentelemetry-proto
+import { hex, integer, type Message, messages, readMessage, text } from './protobuf.ts';
+
+export type Attributes = Record<string, string | number | boolean | string[]>;
+
+export interface OtlpSpan {
+  readonly resource: Attributes;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly name: string;
+  /** 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  readonly kind: number;
+  readonly attributes: Attributes;
+  /** 0 unset, 1 ok, 2 error. */
+  readonly statusCode: number;
+}
+
+export interface OtlpMetric {
+  readonly resource: Attributes;
+  readonly name: string;
+  readonly unit: string;
+}
+
+export interface OtlpLogRecord {
+  readonly resource: Attributes;
+  readonly severityText: string;
+  readonly body: string;
+  readonly attributes: Attributes;
+  readonly traceId: string;
+  readonly spanId: string;
+}
+
+export function decodeSpans(body: Uint8Array): OtlpSpan[] {
+  return messages(readMessage(body), 1).flatMap((resourceSpans) => {
+    const resource = resourceOf(resourceSpans);
+    return messages(resourceSpans, 2).flatMap((scope) =>
+      messages(scope, 2).map((span) => ({
+        resource,
+        traceId: hex(span, 1),
+        spanId: hex(span, 2),
+        parentSpanId: hex(span, 4),
+        name: text(span, 5),
+        kind: integer(span, 6),
+        attributes: attributes(span, 9),
+        statusCode: messages(span, 15).map((status) => integer(status, 3))[0] ?? 0,
+      })),
+    );
+  });
+}
+
+export function decodeMetrics(body: Uint8Array): OtlpMetric[] {
+  return messages(readMessage(body), 1).flatMap((resourceMetrics) => {
+    const resource = resourceOf(resourceMetrics);
+    return messages(resourceMetrics, 2).flatMap((scope) => messages(scope, 2).map((metric) => ({ resource, name: text(metric, 1), unit: text(metric, 3) })));
+  });
+}
+
+export function decodeLogRecords(body: Uint8Array): OtlpLogRecord[] {
+  return messages(readMessage(body), 1).flatMap((resourceLogs) => {
+    const resource = resourceOf(resourceLogs);
+    return messages(resourceLogs, 2).flatMap((scope) =>
+      messages(scope, 2).map((record) => ({
+        resource,
+        severityText: text(record, 3),
+        body: messages(record, 5).map((value) => String(anyValue(value)))[0] ?? '',
+        attributes: attributes(record, 6),
+        traceId: hex(record, 9),
+        spanId: hex(record, 10),
+      })),
+    );
+  });
+}
+
+function resourceOf(message: Message): Attributes {
+  return messages(message, 1).map((resource) => attributes(resource, 1))[0] ?? {};
+}
+
+function attributes(message: Message, field: number): Attributes {
+  return Object.fromEntries(messages(message, field).map((pair) => [text(pair, 1), messages(pair, 2).map(anyValue)[0] ?? '']));
+}
+
+function anyValue(value: Message): string | number | boolean | string[] {
+  if (value.has(1)) return text(value, 1);
+  if (value.has(2)) return integer(value, 2) === 1;
+  if (value.has(3)) return integer(value, 3);
+  if (value.has(4)) return Buffer.from(value.get(4)![0] as Uint8Array).readDoubleLE(0);
+  if (value.has(5)) return messages(value, 5).flatMap((array) => messages(array, 1).map((item) => String(anyValue(item))));
+  return '';
+}
