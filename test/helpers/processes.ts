@@ -17,10 +17,10 @@ export function entryPoint(path: string): string {
   return file;
 }
 
-/** The environment of the test run without any LUMETRY_ setting, plus `extra`. */
+/** The environment of the test run without any LUMETRY_ or OTEL_ setting, plus `extra`. */
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('LUMETRY_')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('LUMETRY_') && !key.startsWith('OTEL_')) env[key] = value;
   return { ...env, ...extra };
 }
 

@@ -1,0 +1,181 @@
+// OTLP export seen from a real receiver that decodes the protobuf: each signal alone over each
+// protocol (nothing else arrives), headers read from a file arrive as sent, one trace runs from an
+// ingest request through the worker to the webhook, and with export off no connection is made.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { OtlpSpan } from './helpers/otlp.ts';
+import { type OtlpReceiver, type Signal, startOtlpReceiver } from './helpers/otlp-receiver.ts';
+import { assertNoneRunning, cleanEnv, start } from './helpers/processes.ts';
+import { startReceiver } from './helpers/receiver.ts';
+import { sqlTargets, type TestDatabase } from './helpers/sql-targets.ts';
+import { addDestination, createTenant, ingest, startStack, waitUntilReady } from './helpers/stack.ts';
+
+const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
+const signals: readonly Signal[] = ['traces', 'metrics', 'logs'];
+const exporterVariable: Record<Signal, string> = { traces: 'OTEL_TRACES_EXPORTER', metrics: 'OTEL_METRICS_EXPORTER', logs: 'OTEL_LOGS_EXPORTER' };
+const fast = { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BLRP_SCHEDULE_DELAY: '100', OTEL_METRIC_EXPORT_INTERVAL: '300' };
+const callerTrace = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+
+let database: TestDatabase;
+let otlp: OtlpReceiver;
+
+before(async () => {
+  database = await sqlite.create();
+  otlp = await startOtlpReceiver();
+});
+
+after(async () => {
+  await otlp.close();
+  await database.destroy();
+  assertNoneRunning();
+});
+
+/** Starts ingest-api alone with `settings`, sends one refused request carrying the caller's trace. */
+async function ingestApiWith(settings: Record<string, string>) {
+  const env = cleanEnv({ ...(await sqlite.settings(database)), LUMETRY_INGEST_API_PORT: '0', ...settings });
+  const process = start('src/main/ingest-api', [], env);
+  const port = ((await process.waitForLog((e) => e.message === 'listening')).server as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(url);
+  const response = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { traceparent: `00-${callerTrace.traceId}-${callerTrace.spanId}-01`, authorization: 'Bearer lum_ingest_unknown', 'content-type': 'application/json' },
+    body: '{"type":"t","data":{}}',
+  });
+  assert.equal(response.status, 401);
+  return {
+    stop: async () => {
+      process.child.kill('SIGTERM');
+      assert.equal((await process.exited).code, 0, process.stderr.join('\n'));
+    },
+  };
+}
+
+for (const protocol of ['http/protobuf', 'grpc'] as const) {
+  describe(`OTLP over ${protocol}`, () => {
+    for (const signal of signals) {
+      test(`${signal} alone arrive, with the headers from the headers file`, { timeout: 60_000 }, async () => {
+        otlp.requests.length = 0;
+        const headersFile = join(database.location, `otlp-headers-${signal}`);
+        writeFileSync(headersFile, 'authorization=Bearer collector-token\nx-scope=team%20a\n');
+        const process = await ingestApiWith({
+          ...fast,
+          [exporterVariable[signal]]: 'otlp',
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? otlp.grpcUrl : otlp.httpUrl,
+          OTEL_EXPORTER_OTLP_HEADERS_FILE: headersFile,
+          OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=lumetry-tests',
+        });
+        try {
+          if (signal === 'traces') await otlp.until((r) => r.spans().some((s) => s.name === 'POST /v1/events'));
+          if (signal === 'metrics') await otlp.until((r) => r.metrics().some((m) => m.name === 'http.server.request.duration'));
+          if (signal === 'logs') await otlp.until((r) => r.logRecords().some((l) => l.body === 'POST /v1/events 401'));
+        } finally {
+          await process.stop();
+        }
+        assert.deepEqual([...new Set(otlp.requests.map((r) => `${r.protocol} ${r.signal}`))], [`${protocol} ${signal}`], 'only the signal switched on is sent');
+        for (const request of otlp.requests) {
+          assert.equal(request.headers.authorization, 'Bearer collector-token');
+          assert.equal(request.headers['x-scope'], 'team a', 'values are percent-decoded');
+        }
+        const resources = [...otlp.spans(), ...otlp.metrics(), ...otlp.logRecords()].map((item) => item.resource);
+        assert.ok(resources.length > 0);
+        for (const resource of resources) {
+          assert.equal(resource['service.name'], 'ingest-api');
+          assert.equal(resource['service.namespace'], 'lumetry-tests');
+          assert.equal(typeof resource['service.instance.id'], 'string');
+        }
+        if (signal === 'traces') {
+          const server = otlp.spans().find((s) => s.name === 'POST /v1/events')!;
+          assert.equal(server.traceId, callerTrace.traceId, 'the caller’s trace continues');
+          assert.equal(server.parentSpanId, callerTrace.spanId);
+          assert.equal(server.kind, 2);
+          assert.equal(server.attributes['http.route'], '/v1/events');
+          assert.equal(server.attributes['http.response.status_code'], 401);
+        }
+        if (signal === 'logs') {
+          const event = otlp.logRecords().find((l) => l.body === 'POST /v1/events 401')!;
+          assert.equal(event.severityText, 'INFO');
+          assert.equal(event.attributes['http.response.status_code'], 401);
+          assert.equal(event.attributes['url.path'], '/v1/events');
+        }
+      });
+    }
+  });
+}
+
+test('with export off, or the SDK disabled, no connection is made to the endpoint', { timeout: 60_000 }, async () => {
+  let connections = 0;
+  const listener = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(listener.address() as { port: number }).port}`;
+  try {
+    for (const settings of [{}, { OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'otlp' }]) {
+      const process = await ingestApiWith({ ...fast, ...settings, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await process.stop();
+    }
+  } finally {
+    await new Promise((resolve) => listener.close(resolve));
+  }
+  assert.equal(connections, 0);
+});
+
+test('one trace runs from the ingest request through fan-out to the webhook', { timeout: 90_000 }, async () => {
+  otlp.requests.length = 0;
+  const webhook = await startReceiver();
+  const settings = {
+    ...(await sqlite.settings(database)),
+    ...fast,
+    LUMETRY_WORKER_IDLE_POLL_MS: '50',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.grpcUrl,
+  };
+  try {
+    const tenant = await createTenant(settings, 'traced');
+    await addDestination(settings, tenant.id, `${webhook.url}/hook`);
+    const stack = await startStack(settings);
+    try {
+      const response = await fetch(`${stack.url('ingest-api')}/v1/events`, {
+        method: 'POST',
+        headers: { traceparent: `00-${callerTrace.traceId}-${callerTrace.spanId}-01`, authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'traced-1', type: 'order.created', data: {} }),
+      });
+      assert.equal(response.status, 202);
+      await webhook.until((got) => got.length === 1);
+      await otlp.until((r) => r.spans().some((s) => s.name === 'POST' && s.kind === 3));
+    } finally {
+      await stack.stop();
+    }
+    const spans = otlp.spans().filter((s) => s.traceId === callerTrace.traceId);
+    const one = (name: string, kind: number, parent: OtlpSpan | { spanId: string }) => {
+      const found = spans.find((s) => s.name === name && s.kind === kind && s.parentSpanId === parent.spanId);
+      assert.ok(found, `a ${name} span (kind ${kind}) under ${parent.spanId}; spans: ${spans.map((s) => `${s.name}/${s.kind}/${s.parentSpanId}`).join(', ')}`);
+      return found;
+    };
+    const server = one('POST /v1/events', 2, callerTrace);
+    assert.equal(server.resource['service.name'], 'ingest-api');
+    const send = one('send ingest', 4, server);
+    one('acceptEvents', 3, send);
+    const fanOut = one('process ingest', 5, send);
+    assert.equal(fanOut.resource['service.name'], 'worker');
+    const delivery = one('process delivery', 5, fanOut);
+    const attempt = one('POST', 3, delivery);
+    assert.equal(attempt.attributes['http.response.status_code'], 204);
+    assert.equal(attempt.attributes['url.full'], undefined, 'no webhook URL on the span');
+    assert.equal(webhook.received[0]!.headers.traceparent, `00-${callerTrace.traceId}-${attempt.spanId}-01`, 'the webhook continues the same trace');
+    const record = otlp.logRecords().find((l) => l.body === 'POST /v1/events 202');
+    assert.equal(record?.traceId, callerTrace.traceId, 'the request event’s log record carries the trace');
+    assert.equal(record?.spanId, server.spanId);
+  } finally {
+    await webhook.close();
+  }
+});
