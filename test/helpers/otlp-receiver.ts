@@ -42,7 +42,8 @@ const services: Record<Signal, string> = {
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
 };
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** Listens on free ports, or on the given ones (to come back where a process expects it). */
+export async function startOtlpReceiver(ports: { http?: number; grpc?: number } = {}): Promise<OtlpReceiver> {
   const requests: OtlpRequest[] = [];
   let behaviour: ReceiverBehaviour = {};
   const hold = () => new Promise((resolve) => setTimeout(resolve, behaviour.delayMs ?? 0));
@@ -57,7 +58,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     if (behaviour.unauthorized) return void response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
     response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(ports.http ?? 0, '127.0.0.1', resolve));
 
   const server = new grpc.Server();
   for (const [signal, path] of Object.entries(services) as [Signal, string][]) {
@@ -74,7 +75,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     });
   }
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+    server.bindAsync(`127.0.0.1:${ports.grpc ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
   );
 
   const of = <T>(signal: Signal, decode: (body: Uint8Array) => T[]) => requests.filter((r) => r.signal === signal).flatMap((r) => decode(r.body));
