@@ -31,7 +31,7 @@ test('every process serves promtool-clean metrics with route templates and its o
         const text = await response.text();
         const checked = promtool(text);
         assert.equal(checked.status, 0, `${name}: ${checked.output}`);
-        assert.match(text, new RegExp(`^target_info\\{service_name="${name}",service_version="[^"]+",service_instance_id="[0-9a-f-]{36}",host_name="[^"]+",process_pid="\\d+"\\} 1$`, 'm'));
+        assert.match(text, new RegExp(`^target_info\\{service_name="${name}",service_version="[^"]+",service_instance_id="[0-9a-f-]{36}",process_pid="\\d+",host_name="[^"]+"\\} 1$`, 'm'));
         assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",le="0\.005"\} \d+$/m);
         assert.match(text, /^# TYPE http_server_active_requests gauge$/m);
         assert.match(text, /^process_cpu_time_seconds_total\{cpu_mode="user"\} [\d.e-]+$/m);

@@ -46,9 +46,10 @@ export function createApp(logger: Logger, management: Management = {}): Hono<App
   const app = new Hono<AppEnv>();
   const { health, metrics } = management;
   if (metrics) app.use(httpServerMetrics(metrics.httpServer));
-  if (management.tracer) app.use(serverSpan(management.tracer));
-  app.use(requestId());
   const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
+  const probeOrScrape = (path: string) => quietPaths.some((q) => path === q || path.startsWith(`${q}/`));
+  if (management.tracer) app.use(serverSpan(management.tracer, probeOrScrape));
+  app.use(requestId());
   app.use(requestLog(logger, { quietPaths, logProbes: management.logProbes ?? false }));
   if (metrics?.path) {
     app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));

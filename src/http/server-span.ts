@@ -1,6 +1,7 @@
 // Traces on: one server span per request, continuing the caller's W3C `traceparent`, active while
 // the request is handled so storage and queue spans and log lines join it. Named `METHOD route`
-// from the route template; the raw path is an attribute, the query string never.
+// from the route template; the raw path is an attribute, the query string never. Probes and scrapes
+// (`untraced`) get no span: a kubelet polling every few seconds would bury the real traces.
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
@@ -8,8 +9,9 @@ import { contextFromHeaders } from '../telemetry/trace-context.ts';
 import type { AppEnv } from './create-app.ts';
 import { routeOf } from './route-of.ts';
 
-export function serverSpan(tracer: Tracer): MiddlewareHandler<AppEnv> {
+export function serverSpan(tracer: Tracer, untraced: (path: string) => boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (untraced(c.req.path)) return next();
     const parent = contextFromHeaders(c.req.raw.headers);
     const method = c.req.method;
     const userAgent = c.req.header('user-agent');

@@ -1,6 +1,6 @@
 // Records every HTTP request for the HTTP server instruments of the OpenTelemetry semantic
 // conventions: duration by method, route template (never the raw path, so ids cannot explode the
-// series count), status and error type; and requests in flight.
+// series count), status and error type; request and response body sizes; and requests in flight.
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
 import type { MiddlewareHandler } from 'hono';
 import { routeOf } from '../http/route-of.ts';
@@ -16,7 +16,9 @@ export function httpServerMetrics(recorder: HttpServerRecorder): MiddlewareHandl
     try {
       await next();
     } finally {
-      recorder.finished(method, routeOf(c), c.res.status, (performance.now() - started) / 1000);
+      const requestBytes = c.req.raw.headers.get('content-length');
+      const responseBytes = c.res.headers.get('content-length');
+      recorder.finished(method, routeOf(c), c.res.status, (performance.now() - started) / 1000, requestBytes === null ? Number.NaN : Number(requestBytes), responseBytes === null ? Number.NaN : Number(responseBytes));
     }
   };
 }

@@ -1,4 +1,4 @@
-// A fast path for the two instruments touched on every request. The OpenTelemetry SDK sorts and
+// A fast path for the instruments touched on every request. The OpenTelemetry SDK sorts and
 // hashes the attribute set on each record; here each (method, route, status) series is found by a
 // string key built once per request and its buckets are plain arrays. The result is handed to the
 // readers (the /metrics pull reader, and an OTLP reader when there is one) as a MetricProducer, in
@@ -11,21 +11,29 @@ import { AggregationTemporality, DataPointType, type MetricData, type MetricProd
 
 // The semantic conventions' recommended boundaries for http.server.request.duration.
 export const durationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const sizeBuckets = [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 /** Series beyond this many fold into one overflow series, as the SDK's cardinality limit does. */
 export const maxSeries = 2_000;
 
 export interface HttpServerRecorder {
   started(method: string): void;
-  finished(method: string, route: string | undefined, status: number, seconds: number): void;
+  /** Body sizes are NaN when not known (no Content-Length). */
+  finished(method: string, route: string | undefined, status: number, seconds: number, requestBytes: number, responseBytes: number): void;
 }
 
-interface Series {
-  readonly attributes: Attributes;
+interface Histogram {
   readonly counts: number[];
   sum: number;
   count: number;
   min: number;
   max: number;
+}
+
+interface Series {
+  readonly attributes: Attributes;
+  readonly duration: Histogram;
+  readonly requestSize: Histogram;
+  readonly responseSize: Histogram;
 }
 
 export function httpServerProducer(clock: () => number = Date.now): { recorder: HttpServerRecorder; producer: MetricProducer } {
@@ -52,34 +60,33 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
 
   const recorder: HttpServerRecorder = {
     started: (method) => void active.set(method, (active.get(method) ?? 0) + 1),
-    finished: (method, route, status, seconds) => {
+    finished: (method, route, status, seconds, requestBytes, responseBytes) => {
       active.set(method, (active.get(method) ?? 1) - 1);
       const s = seriesFor(method, route, status);
-      let bucket = 0;
-      while (bucket < durationBuckets.length && seconds > durationBuckets[bucket]!) bucket++;
-      s.counts[bucket]!++;
-      s.sum += seconds;
-      s.count++;
-      if (seconds < s.min) s.min = seconds;
-      if (seconds > s.max) s.max = seconds;
+      record(s.duration, durationBuckets, seconds);
+      if (requestBytes >= 0) record(s.requestSize, sizeBuckets, requestBytes);
+      if (responseBytes >= 0) record(s.responseSize, sizeBuckets, responseBytes);
     },
   };
 
   const producer: MetricProducer = {
     collect: async () => {
       const endTime = millisToHrTime(clock());
-      const all = overflow.count > 0 ? [...series.values(), overflow] : [...series.values()];
-      const duration: MetricData = {
-        descriptor: { name: 'http.server.request.duration', description: 'Duration of HTTP server requests.', unit: 's', valueType: ValueType.DOUBLE },
+      const all = overflow.duration.count > 0 ? [...series.values(), overflow] : [...series.values()];
+      const histogram = (name: string, description: string, unit: string, boundaries: number[], of: (s: Series) => Histogram): MetricData => ({
+        descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.HISTOGRAM,
-        dataPoints: all.map((s) => ({
-          startTime,
-          endTime,
-          attributes: s.attributes,
-          value: { buckets: { boundaries: durationBuckets, counts: [...s.counts] }, sum: s.sum, count: s.count, min: s.min, max: s.max },
-        })),
-      };
+        dataPoints: all
+          .filter((s) => of(s).count > 0)
+          .map((s) => {
+            const h = of(s);
+            return { startTime, endTime, attributes: s.attributes, value: { buckets: { boundaries, counts: [...h.counts] }, sum: h.sum, count: h.count, min: h.min, max: h.max } };
+          }),
+      });
+      const duration = histogram('http.server.request.duration', 'Duration of HTTP server requests.', 's', durationBuckets, (s) => s.duration);
+      const requestSize = histogram('http.server.request.body.size', 'Size of HTTP server request bodies, when the request gives its length.', 'By', sizeBuckets, (s) => s.requestSize);
+      const responseSize = histogram('http.server.response.body.size', 'Size of HTTP server response bodies, when known.', 'By', sizeBuckets, (s) => s.responseSize);
       const inFlight: MetricData = {
         descriptor: { name: 'http.server.active_requests', description: 'Number of active HTTP server requests.', unit: '{request}', valueType: ValueType.INT },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
@@ -87,7 +94,7 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
         isMonotonic: false,
         dataPoints: [...active].map(([method, value]) => ({ startTime, endTime, attributes: { 'http.request.method': method }, value })),
       };
-      const metrics = [duration, inFlight].filter((m) => m.dataPoints.length > 0);
+      const metrics = [duration, inFlight, requestSize, responseSize].filter((m) => m.dataPoints.length > 0);
       return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: { name: 'lumetry.http' }, metrics }] }, errors: [] };
     },
   };
@@ -95,5 +102,19 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
 }
 
 function newSeries(attributes: Attributes): Series {
-  return { attributes, counts: new Array(durationBuckets.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity };
+  return { attributes, duration: newHistogram(durationBuckets), requestSize: newHistogram(sizeBuckets), responseSize: newHistogram(sizeBuckets) };
+}
+
+function newHistogram(boundaries: readonly number[]): Histogram {
+  return { counts: new Array(boundaries.length + 1).fill(0), sum: 0, count: 0, min: Infinity, max: -Infinity };
+}
+
+function record(h: Histogram, boundaries: readonly number[], value: number): void {
+  let bucket = 0;
+  while (bucket < boundaries.length && value > boundaries[bucket]!) bucket++;
+  h.counts[bucket]!++;
+  h.sum += value;
+  h.count++;
+  if (value < h.min) h.min = value;
+  if (value > h.max) h.max = value;
 }

@@ -17,13 +17,9 @@ export interface ResourceSettings {
 }
 
 export function processResource(identity: ProcessIdentity, settings: ResourceSettings = {}): Resource {
-  return resourceFromAttributes({
-    'host.name': identity.host,
-    ...(settings.environment === undefined ? {} : { 'deployment.environment.name': settings.environment }),
-    ...settings.extra,
-    'service.name': identity.service,
-    'service.version': identity.version,
-    'service.instance.id': identity.instanceId,
-    'process.pid': identity.pid,
-  });
+  const own = { 'service.name': identity.service, 'service.version': identity.version, 'service.instance.id': identity.instanceId, 'process.pid': identity.pid };
+  // Own attributes first for the order (target_info's label order), and again last so they win.
+  const attributes: Record<string, string | number> = { ...own, 'host.name': identity.host };
+  if (settings.environment !== undefined) attributes['deployment.environment.name'] = settings.environment;
+  return resourceFromAttributes(Object.assign(attributes, settings.extra, own));
 }
