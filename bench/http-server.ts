@@ -1,15 +1,19 @@
 #!/usr/bin/env bun
 // One server for bench/http: `bare` is plain Hono; `lumetry` is the same route inside Lumetry's app
 // with its default telemetry (Prometheus metrics through the OpenTelemetry SDK, request ids, one ECS
-// request event per request through the non-blocking stdout writer). Prints its port on stderr.
+// request event per request through the non-blocking stdout writer); `everything` adds every OTLP
+// signal, traces sampled at 100%, sent to the endpoint given as the next argument. Prints its port
+// on stderr.
 import { hostname } from 'node:os';
 import { Hono } from 'hono';
 import { createApp } from '../src/http/create-app.ts';
+import { configOrExit, processLog } from '../src/main/process-setup.ts';
 import { loadRuntime } from '../src/runtime/index.ts';
 import { fdLineWriter } from '../src/telemetry/line-writer.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createMetrics } from '../src/telemetry/metrics.ts';
 import { processResource } from '../src/telemetry/resource.ts';
+import { startTelemetry } from '../src/telemetry/telemetry.ts';
 
 const mode = process.argv[2];
 const runtime = await loadRuntime();
@@ -21,6 +25,13 @@ const handler = async (c: { req: { json(): Promise<unknown> }; json(body: unknow
 let app: { fetch: (request: Request, env: never) => Response | Promise<Response> };
 if (mode === 'bare') {
   app = new Hono().post('/v1/echo', handler) as never;
+} else if (mode === 'everything') {
+  const endpoint = process.argv[3]!;
+  const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: '5000' };
+  const { config } = configOrExit(env);
+  const { logger, connectLogs } = processLog('bench', config);
+  const telemetry = await startTelemetry({ service: 'bench', version: '0', instanceId: crypto.randomUUID(), host: hostname(), pid: process.pid }, config, logger, connectLogs);
+  app = createApp(logger, { metrics: telemetry.metrics, tracer: telemetry.tracer }).post('/v1/echo', handler as never) as never;
 } else {
   const writer = fdLineWriter(1);
   const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer.write });

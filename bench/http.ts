@@ -4,7 +4,7 @@
 // POST of a 1 KB JSON body, 50 connections. Request logs go to /dev/null (a shipper's pipe would
 // be read just as fast). Needs wrk and taskset (Debian packages).
 //   npx bun bench/http.ts [--seconds 10] [--write docs/performance.md]
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +22,23 @@ const body = JSON.stringify({ type: 'order.created', data: { customer: 'c-1234',
 const script = join(tmpdir(), 'lumetry-bench-post.lua');
 writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
 
-async function measure(runtime: keyof typeof runtimes, mode: 'bare' | 'lumetry') {
-  const server = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/http-server.ts'), mode], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.stderr!.on('data', (chunk: Buffer) => {
+function portOf(child: ChildProcess): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       const match = /port=(\d+)/.exec(chunk.toString());
       if (match) resolve(Number(match[1]));
     });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
   });
+}
+
+// The OTLP endpoint of the "everything on" runs shares wrk's core, as a local collector would share the host.
+const sink = spawn('taskset', ['-c', '0', runtimes.bun, join(root, 'bench/otlp-sink.ts')], { stdio: ['ignore', 'ignore', 'pipe'] });
+const sinkUrl = `http://127.0.0.1:${await portOf(sink)}`;
+
+async function measure(runtime: keyof typeof runtimes, mode: 'bare' | 'lumetry' | 'everything') {
+  const server = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/http-server.ts'), mode, sinkUrl], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
+  const port = await portOf(server);
   const url = `http://127.0.0.1:${port}/v1/echo`;
   spawnSync('taskset', ['-c', '0', 'wrk', '-t1', '-c50', '-d2s', '-s', script, url]);
   const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
@@ -43,19 +51,22 @@ async function measure(runtime: keyof typeof runtimes, mode: 'bare' | 'lumetry')
 }
 
 const rows: string[] = [];
+const labels = { lumetry: 'default (Prometheus + ECS logs)', everything: 'everything on (OTLP traces 100%, metrics, logs)' };
 for (const runtime of ['bun', 'node'] as const) {
   const bare = await measure(runtime, 'bare');
-  const lumetry = await measure(runtime, 'lumetry');
-  console.log(JSON.stringify({ runtime, bare, lumetry }));
-  rows.push(
-    `| ${runtime} | ${Math.round(bare.rps).toLocaleString('en')} | ${Math.round(lumetry.rps).toLocaleString('en')} | ${(lumetry.rps / bare.rps).toFixed(2)}x | ${bare.p99ms.toFixed(2)} | ${lumetry.p99ms.toFixed(2)} | ${(lumetry.p99ms - bare.p99ms).toFixed(2)} |`,
-  );
+  for (const mode of ['lumetry', 'everything'] as const) {
+    const result = await measure(runtime, mode);
+    console.log(JSON.stringify({ runtime, mode, bare, result }));
+    const cells = [runtime, labels[mode], Math.round(bare.rps).toLocaleString('en'), Math.round(result.rps).toLocaleString('en'), `${(result.rps / bare.rps).toFixed(2)}x`, bare.p99ms.toFixed(2), result.p99ms.toFixed(2), (result.p99ms - bare.p99ms).toFixed(2)];
+    rows.push(`| ${cells.join(' | ')} |`);
+  }
 }
+sink.kill('SIGKILL');
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)}: POST of ${body.length} bytes of JSON, wrk with 50 connections for ${seconds} s on core 0, the server alone on core 1.`,
+  `Measured ${new Date().toISOString().slice(0, 10)}: POST of ${body.length} bytes of JSON, wrk with 50 connections for ${seconds} s on core 0 (with the OTLP endpoint), the server alone on core 1.`,
   '',
-  '| runtime | plain Hono req/s | Lumetry default req/s | ratio | plain p99 (ms) | Lumetry p99 (ms) | p99 difference (ms) |',
-  '|---|---|---|---|---|---|---|',
+  '| runtime | Lumetry configuration | plain Hono req/s | Lumetry req/s | ratio | plain p99 (ms) | Lumetry p99 (ms) | p99 difference (ms) |',
+  '|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 console.log(`\n${table}`);

@@ -20,6 +20,7 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
   let pending: string[] = [];
   let pendingBytes = 0;
   let inFlight = false;
+  let scheduled = false;
   let dropped = 0;
   let waiters: (() => void)[] = [];
 
@@ -57,7 +58,13 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
       }
       pending.push(line);
       pendingBytes += line.length;
-      if (!inFlight) setImmediate(pump);
+      if (!inFlight && !scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          pump();
+        });
+      }
     },
     flush: () => new Promise((resolve) => {
       waiters.push(resolve);

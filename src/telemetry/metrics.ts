@@ -4,7 +4,7 @@
 import { type Meter, metrics as noopMetrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { type MetricReader, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import { type HttpServerRecorder, httpServerProducer } from './http-server-producer.ts';
+import { type HttpServerRecorder, httpServerProducer, maxSeries } from './http-server-producer.ts';
 import { PullMetricReader } from './prometheus/pull-reader.ts';
 
 export interface Metrics {
@@ -30,11 +30,13 @@ export function createMetrics(resource: Resource, options: MetricsOptions): Metr
     return { meter: noopMetrics.getMeterProvider().getMeter('lumetry'), httpServer, path: undefined, scrape: async () => '', shutdown: async () => {} };
   }
   const http = httpServerProducer();
-  const pull = options.path === undefined ? undefined : new PullMetricReader({ metricProducers: [http.producer] });
+  // Every instrument keeps at most `maxSeries` label sets on purpose (the SDK's default, stated so it
+  // cannot change under us); more fold into one series labelled otel.metric.overflow=true.
+  const pull = options.path === undefined ? undefined : new PullMetricReader({ metricProducers: [http.producer], cardinalitySelector: () => maxSeries });
   const readers: MetricReader[] = pull ? [pull] : [];
   if (options.push) {
     const { exporter, intervalMs, timeoutMs } = options.push;
-    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs, exportTimeoutMillis: Math.min(timeoutMs, intervalMs), metricProducers: [http.producer] }));
+    readers.push(new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs, exportTimeoutMillis: Math.min(timeoutMs, intervalMs), metricProducers: [http.producer], cardinalityLimits: { default: maxSeries } }));
   }
   const provider = new MeterProvider({ resource, readers });
   return {

@@ -1,0 +1,62 @@
+#!/usr/bin/env bun
+// bench/logger: Lumetry's ECS logger against pino + @elastic/ecs-pino-format (asynchronous
+// destination, its fastest mode) writing the same request event, each in its own process, on Bun and
+// on Node. Throughput: lines/s into /dev/null. Slow stdout: a reader taking about 12 MB/s while the
+// logger produces as fast as it can; peak resident memory of the producer.
+//   npx bun bench/logger.ts [--lines 500000] [--write docs/performance.md]
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { check } from '../src/cli/args.ts';
+import { writeSection } from './report.ts';
+
+const { values } = parseArgs({ options: { lines: { type: 'string', default: '500000' }, write: { type: 'string' } } });
+const lines = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(10_000, 'must be at least 10000')), values.lines, '--lines');
+const root = fileURLToPath(new URL('../', import.meta.url));
+const runtimes = { bun: join(root, 'node_modules/.bin/bun'), node: join(root, 'node_modules/.bin/node') };
+
+interface Result {
+  linesPerSecond: number;
+  peakRssMb: number;
+  dropped: number;
+}
+
+async function run(runtime: keyof typeof runtimes, impl: 'lumetry' | 'pino', scenario: 'throughput' | 'slow'): Promise<Result> {
+  const stdout = scenario === 'throughput' ? openSync('/dev/null', 'w') : 'pipe';
+  const child = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/logger-run.ts'), impl, scenario, String(lines)], { stdio: ['ignore', stdout, 'pipe'] });
+  child.stdout?.on('data', () => {
+    child.stdout!.pause();
+    setTimeout(() => child.stdout!.resume(), 5);
+  });
+  let report = '';
+  child.stderr!.on('data', (chunk: Buffer) => (report += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  const line = report.split('\n').find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`${runtime} ${impl} ${scenario} gave no result: ${report}`);
+  return JSON.parse(line) as Result;
+}
+
+const rows: string[] = [];
+for (const runtime of ['bun', 'node'] as const) {
+  const ours = await run(runtime, 'lumetry', 'throughput');
+  const theirs = await run(runtime, 'pino', 'throughput');
+  const oursSlow = await run(runtime, 'lumetry', 'slow');
+  const theirsSlow = await run(runtime, 'pino', 'slow');
+  console.log(JSON.stringify({ runtime, ours, theirs, oursSlow, theirsSlow }));
+  const n = (x: number) => Math.round(x).toLocaleString('en');
+  rows.push(
+    `| ${runtime} | ${n(theirs.linesPerSecond)} | ${n(ours.linesPerSecond)} | ${(ours.linesPerSecond / theirs.linesPerSecond).toFixed(1)}x | ${n(theirsSlow.peakRssMb)} | ${n(oursSlow.peakRssMb)} (${n(oursSlow.dropped)} lines dropped) |`,
+  );
+}
+const table = [
+  `Measured ${new Date().toISOString().slice(0, 10)}: ${lines.toLocaleString('en')} request events of about 450 bytes, each logger in its own process pinned to core 1.`,
+  '',
+  '| runtime | pino + ecs-pino-format lines/s | Lumetry lines/s | ratio | pino peak RSS, slow stdout (MB) | Lumetry peak RSS, slow stdout (MB) |',
+  '|---|---|---|---|---|---|',
+  ...rows,
+].join('\n');
+console.log(`\n${table}`);
+if (values.write) writeSection(values.write, 'logger', table);
