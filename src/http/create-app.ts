@@ -7,13 +7,10 @@ import { healthRoutes } from '../../health/routes.ts';
 import type { ServerBindings } from '../runtime/types.ts';
 import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
-import { httpServerMetrics } from '../telemetry/http-server-metrics.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { ApiError } from './api-error.ts';
-import { requestId } from './request-id.ts';
-import { requestLog } from './request-log.ts';
-import { serverSpan } from './server-span.ts';
+import { requestTelemetry } from './request-telemetry.ts';
 
 export type AppEnv = {
   Bindings: ServerBindings;
@@ -45,12 +42,9 @@ export interface Management {
 export function createApp(logger: Logger, management: Management = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { health, metrics } = management;
-  if (metrics) app.use(httpServerMetrics(metrics.httpServer));
   const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
-  const probeOrScrape = (path: string) => quietPaths.some((q) => path === q || path.startsWith(`${q}/`));
-  if (management.tracer) app.use(serverSpan(management.tracer, probeOrScrape));
-  app.use(requestId());
-  app.use(requestLog(logger, { quietPaths, logProbes: management.logProbes ?? false }));
+  const quiet = (path: string) => quietPaths.some((q) => path === q || path.startsWith(`${q}/`));
+  app.use(requestTelemetry(logger, { metrics: metrics?.httpServer, tracer: management.tracer, quiet, logProbes: management.logProbes ?? false }));
   if (metrics?.path) {
     app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
   }

@@ -1,8 +1,28 @@
 // Node.js adapter: @hono/node-server over node:http, and node:sqlite.
 import { serve as nodeServe } from '@hono/node-server';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { DatabaseSync } from 'node:sqlite';
-import type { FetchHandler, HttpServer, Runtime, ServeOptions, SqliteDatabase } from './types.ts';
+import type { FetchHandler, HttpServer, Runtime, ServeOptions, ServerBindings, SqliteDatabase } from './types.ts';
+
+/** Reads from the IncomingMessage node:http already parsed: @hono/node-server builds a Request's
+ * Headers only when something asks for them, and that costs more than the lookup. */
+class NodeBindings implements ServerBindings {
+  readonly #incoming: IncomingMessage | Http2ServerRequest;
+
+  constructor(incoming: IncomingMessage | Http2ServerRequest) {
+    this.#incoming = incoming;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#incoming.socket.remoteAddress;
+  }
+
+  readonly header = (name: string): string | undefined => {
+    const value = this.#incoming.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+}
 
 function serve(fetch: FetchHandler, options: ServeOptions): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
@@ -10,7 +30,7 @@ function serve(fetch: FetchHandler, options: ServeOptions): Promise<HttpServer> 
       {
         hostname: options.hostname,
         port: options.port,
-        fetch: (request, env) => fetch(request, { remoteAddress: env.incoming.socket.remoteAddress }),
+        fetch: (request, env) => fetch(request, new NodeBindings(env.incoming)),
       },
       (info) => resolve({ port: info.port, stop: () => stop(server as Server) }),
     );

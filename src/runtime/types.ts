@@ -4,6 +4,11 @@
 /** What every HTTP handler gets as its Hono `env`: facts only the server knows. */
 export interface ServerBindings {
   readonly remoteAddress: string | undefined;
+  /**
+   * A request header (lower-case name) read without building the Request's Headers object, where
+   * the server has a cheaper source (Node: the parsed IncomingMessage). Absent: use the Request.
+   */
+  readonly header?: (name: string) => string | undefined;
 }
 
 export type FetchHandler = (request: Request, bindings: ServerBindings) => Response | Promise<Response>;

@@ -17,15 +17,15 @@ export interface LineWriter {
 }
 
 export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): LineWriter {
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  // One growing string, not an array to join: the runtime writes it out in one copy.
+  let pending = '';
   let inFlight = false;
   let scheduled = false;
   let dropped = 0;
   let waiters: (() => void)[] = [];
 
   const settle = () => {
-    if (inFlight || pending.length > 0) return;
+    if (inFlight || pending !== '') return;
     const done = waiters;
     waiters = [];
     for (const resolve of done) resolve();
@@ -41,23 +41,30 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     });
   };
 
+  const writeText = (text: string) => {
+    write(fd, text, null, 'utf8', (error, written) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeText(text), 10);
+      if (!error && written < Buffer.byteLength(text)) return writeAll(Buffer.from(text), written);
+      inFlight = false;
+      pump();
+    });
+  };
+
   const pump = () => {
-    if (inFlight || pending.length === 0) return settle();
-    const data = Buffer.from(pending.join(''));
-    pending = [];
-    pendingBytes = 0;
+    if (inFlight || pending === '') return settle();
+    const text = pending;
+    pending = '';
     inFlight = true;
-    writeAll(data, 0);
+    writeText(text);
   };
 
   return {
     write: (line) => {
-      if (pendingBytes + line.length > maxBufferedBytes) {
+      if (pending.length + line.length > maxBufferedBytes) {
         dropped++;
         return;
       }
-      pending.push(line);
-      pendingBytes += line.length;
+      pending += line;
       if (!inFlight && !scheduled) {
         scheduled = true;
         setImmediate(() => {
@@ -71,10 +78,9 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
       pump();
     }),
     flushSync: () => {
-      if (pending.length === 0) return;
-      const data = pending.join('');
-      pending = [];
-      pendingBytes = 0;
+      if (pending === '') return;
+      const data = pending;
+      pending = '';
       try {
         writeSync(fd, data);
       } catch {

@@ -6,14 +6,30 @@ import type { LogFormat, LogLevel } from '../config/config.ts';
 
 export type Fields = Record<string, unknown>;
 
+/**
+ * An event's fields already serialised as JSON members (no braces) for the hot path, with the same
+ * fields as an object for text lines and log records, built only when one of those asks.
+ */
+export class Serialized {
+  readonly json: string;
+  readonly fields: () => Fields;
+
+  constructor(json: string, fields: () => Fields) {
+    this.json = json;
+    this.fields = fields;
+  }
+}
+
+export type EventFields = Fields | Serialized;
+
 /** Where else an event goes besides stdout (OpenTelemetry log records); `bindings` are a child's. */
 export type LogSink = (level: LogLevel, message: string, fields: Fields | undefined, bindings: Fields) => void;
 
 export interface Logger {
-  debug(message: string, fields?: Fields): void;
-  info(message: string, fields?: Fields): void;
-  warn(message: string, fields?: Fields): void;
-  error(message: string, fields?: Fields): void;
+  debug(message: string, fields?: EventFields): void;
+  info(message: string, fields?: EventFields): void;
+  warn(message: string, fields?: EventFields): void;
+  error(message: string, fields?: EventFields): void;
   child(bindings: Fields): Logger;
 }
 
@@ -55,12 +71,12 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
     if (levelOrder[level] < levelOrder[options.level]) return noop;
     const line =
       options.format === 'json'
-        ? (message: string, fields?: Fields) => options.write(jsonLine(level, message, fields, suffix, correlate))
-        : (message: string, fields?: Fields) => options.write(textLine(options.service, level, message, fields));
+        ? (message: string, fields?: EventFields) => options.write(jsonLine(level, message, fields, suffix, correlate))
+        : (message: string, fields?: EventFields) => options.write(textLine(options.service, level, message, fields instanceof Serialized ? fields.fields() : fields));
     if (sink === undefined) return line;
-    return (message: string, fields?: Fields) => {
+    return (message: string, fields?: EventFields) => {
       line(message, fields);
-      sink(level, message, fields, bindings);
+      sink(level, message, fields instanceof Serialized ? fields.fields() : fields, bindings);
     };
   };
   return {
@@ -84,9 +100,9 @@ function timestamp(): string {
   return stamp;
 }
 
-function jsonLine(level: LogLevel, message: string, fields: Fields | undefined, suffix: string, correlate: boolean): string {
+function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, correlate: boolean): string {
   const head = `{"@timestamp":"${timestamp()}","log.level":"${level}","message":${JSON.stringify(message)}`;
-  const middle = fields === undefined ? '' : `,${JSON.stringify(fields).slice(1, -1)}`;
+  const middle = fields === undefined ? '' : fields instanceof Serialized ? `,${fields.json}` : `,${JSON.stringify(fields).slice(1, -1)}`;
   return `${head}${middle === ',' ? '' : middle}${correlate ? traceFields() : ''},${suffix}\n`;
 }
 

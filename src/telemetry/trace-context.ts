@@ -5,9 +5,9 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const propagator = new W3CTraceContextPropagator();
 
-const headersGetter: TextMapGetter<Headers> = {
-  keys: (headers) => [...headers.keys()],
-  get: (headers, key) => headers.get(key) ?? undefined,
+const headerGetter: TextMapGetter<(name: string) => string | undefined> = {
+  keys: () => ['traceparent', 'tracestate'],
+  get: (header, key) => header(key),
 };
 
 const recordGetter: TextMapGetter<Record<string, string>> = {
@@ -16,8 +16,8 @@ const recordGetter: TextMapGetter<Record<string, string>> = {
 };
 
 /** The caller's context from its `traceparent` (and `tracestate`) headers, or the root context. */
-export function contextFromHeaders(headers: Headers): Context {
-  return propagator.extract(ROOT_CONTEXT, headers, headersGetter);
+export function contextFromHeaders(header: (name: string) => string | undefined): Context {
+  return propagator.extract(ROOT_CONTEXT, header, headerGetter);
 }
 
 /** The context a stored `traceparent` stands for, or the root context. */

@@ -1,7 +1,8 @@
 // A real OTLP receiver on 127.0.0.1, as a collector would be: OTLP/HTTP with protobuf bodies
 // (gzip or not) and OTLP/gRPC, each request decoded by test/helpers/otlp.ts. It can answer 401, or
 // answer slowly, to play a collector that refuses or lags.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { decodeLogRecords, decodeMetrics, decodeSpans, type OtlpLogRecord, type OtlpMetric, type OtlpSpan } from './otlp.ts';
@@ -42,13 +43,20 @@ const services: Record<Signal, string> = {
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
 };
 
-/** Listens on free ports, or on the given ones (to come back where a process expects it). */
-export async function startOtlpReceiver(ports: { http?: number; grpc?: number } = {}): Promise<OtlpReceiver> {
+export interface ReceiverOptions {
+  /** Listen on these ports (to come back where a process expects it); free ones otherwise. */
+  readonly http?: number;
+  readonly grpc?: number;
+  /** Serve HTTPS and gRPC over TLS with this PEM key and certificate. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+}
+
+export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const requests: OtlpRequest[] = [];
   let behaviour: ReceiverBehaviour = {};
   const hold = () => new Promise((resolve) => setTimeout(resolve, behaviour.delayMs ?? 0));
 
-  const http = createServer(async (request, response) => {
+  const handle: RequestListener = async (request, response) => {
     const signal = (['traces', 'metrics', 'logs'] as const).find((s) => request.url === `/v1/${s}`);
     const raw = await readBody(request);
     if (!signal || request.method !== 'POST') return void response.writeHead(404).end();
@@ -57,8 +65,9 @@ export async function startOtlpReceiver(ports: { http?: number; grpc?: number } 
     await hold();
     if (behaviour.unauthorized) return void response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
     response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-  });
-  await new Promise<void>((resolve) => http.listen(ports.http ?? 0, '127.0.0.1', resolve));
+  };
+  const http = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
+  await new Promise<void>((resolve) => http.listen(options.http ?? 0, '127.0.0.1', resolve));
 
   const server = new grpc.Server();
   for (const [signal, path] of Object.entries(services) as [Signal, string][]) {
@@ -75,13 +84,14 @@ export async function startOtlpReceiver(ports: { http?: number; grpc?: number } 
     });
   }
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${ports.grpc ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+    server.bindAsync(`127.0.0.1:${options.grpc ?? 0}`, credentials(options.tls), (error, port) => (error ? reject(error) : resolve(port))),
   );
 
   const of = <T>(signal: Signal, decode: (body: Uint8Array) => T[]) => requests.filter((r) => r.signal === signal).flatMap((r) => decode(r.body));
+  const scheme = options.tls ? 'https' : 'http';
   const receiver: OtlpReceiver = {
-    httpUrl: `http://127.0.0.1:${(http.address() as { port: number }).port}`,
-    grpcUrl: `http://127.0.0.1:${grpcPort}`,
+    httpUrl: `${scheme}://127.0.0.1:${(http.address() as { port: number }).port}`,
+    grpcUrl: `${scheme}://127.0.0.1:${grpcPort}`,
     requests,
     behave: (next) => {
       behaviour = next;
@@ -103,6 +113,11 @@ export async function startOtlpReceiver(ports: { http?: number; grpc?: number } 
     },
   };
   return receiver;
+}
+
+function credentials(tls: ReceiverOptions['tls']): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(tls.key), cert_chain: Buffer.from(tls.cert) }]);
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
