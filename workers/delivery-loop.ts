@@ -72,10 +72,17 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
           const traced = { ...job, item: { ...job.item, traceContext: span.traceContext } };
           const attempt = span
             .run(() => deliver(traced, options.settings))
-            .then((outcome) => {
-              span.end(outcome.kind !== 'delivered');
-              pending.push(outcome);
-            });
+            .then(
+              (outcome) => {
+                span.end(outcome.kind !== 'delivered');
+                pending.push(outcome);
+              },
+              // An attempt that failed unexpectedly records nothing: its item returns when the lease expires.
+              (error: unknown) => {
+                span.end(true);
+                logger.error('delivery attempt failed unexpectedly: it will be retried when its lease expires', { error: errorFields(error), lumetry: { queue: 'delivery' } });
+              },
+            );
           inFlight.add(attempt);
           void attempt.finally(() => inFlight.delete(attempt));
         }
