@@ -43,7 +43,8 @@ export function createApp(logger: Logger, management: Management = {}): Hono<App
   const app = new Hono<AppEnv>();
   const { health, metrics } = management;
   const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
-  const quiet = (path: string) => quietPaths.some((q) => path === q || path.startsWith(`${q}/`));
+  const quietPrefixes = quietPaths.map((q) => `${q}/`);
+  const quiet = (path: string) => quietPaths.includes(path) || quietPrefixes.some((prefix) => path.startsWith(prefix));
   app.use(requestTelemetry(logger, { metrics: metrics?.httpServer, tracer: management.tracer, quiet, logProbes: management.logProbes ?? false }));
   if (metrics?.path) {
     app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
