@@ -37,7 +37,7 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
         severityNumber: severity[level],
         severityText: level.toUpperCase(),
         body: message,
-        attributes: flatten({ ...bindings, ...fields }),
+        attributes: attributesOf(bindings, fields),
         context: context.active(),
       }),
     shutdown: () => provider.shutdown(),
@@ -45,13 +45,19 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
 }
 
 /** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept. */
-function flatten(fields: Fields, prefix = '', into: Record<string, AttributeValue> = {}): Record<string, AttributeValue> {
-  for (const [key, value] of Object.entries(fields)) {
-    const name = `${prefix}${key}`;
-    if (value === undefined || value === null) continue;
+function attributesOf(bindings: Fields, fields: Fields | undefined): Record<string, AttributeValue> {
+  const into: Record<string, AttributeValue> = {};
+  flatten(bindings, '', into);
+  if (fields !== undefined) flatten(fields, '', into);
+  return into;
+}
+
+function flatten(fields: Fields, prefix: string, into: Record<string, AttributeValue>): void {
+  for (const key in fields) {
+    const value = fields[key];
+    const name = prefix === '' ? key : `${prefix}${key}`;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into[name] = value;
     else if (Array.isArray(value)) into[name] = value.map(String);
-    else if (typeof value === 'object') flatten(value as Fields, `${name}.`, into);
+    else if (typeof value === 'object' && value !== null) flatten(value as Fields, `${name}.`, into);
   }
-  return into;
 }
