@@ -48,3 +48,12 @@ http_server_request_duration_seconds_count{http_request_method="GET",http_route=
   assert.equal(checked.status, 0, checked.output);
   assert.equal(checked.output.trim(), '', `promtool had remarks: ${checked.output}`);
 });
+
+test('resource attributes that become the same label name keep the first, so the scrape stays valid', { skip: promtoolSkip }, async () => {
+  const reader = new PullMetricReader();
+  const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'ingest-api', service_name: 'from-the-environment', 'service.namespace': 'shop' }), readers: [reader] });
+  const text = await reader.scrape();
+  await provider.shutdown();
+  assert.match(text, /^target_info\{service_name="ingest-api",service_namespace="shop"\} 1$/m);
+  assert.equal(promtool(text).status, 0, promtool(text).output);
+});

@@ -10,7 +10,7 @@ export const otlpProtocols = ['grpc', 'http/protobuf'] as const;
 export const samplers = ['parentbased_traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'traceidratio', 'always_on', 'always_off'] as const;
 
 const otlpFields = {
-  ENDPOINT: { schema: httpUrl, description: 'endpoint URL' },
+  ENDPOINT: { schema: httpUrl, secret: true, description: 'endpoint URL (may carry credentials, so shown masked)' },
   PROTOCOL: { schema: oneOf([...otlpProtocols]), description: 'protocol: grpc or http/protobuf' },
   HEADERS: { schema: keyValueList, secret: true, description: 'request headers (gRPC metadata) as key=value pairs, such as an API key' },
   TIMEOUT: { schema: wholeNumber(1, 600_000), description: 'milliseconds one export may take' },

@@ -1,6 +1,6 @@
-// Every response carries X-Request-Id: the caller's own when it is a sane token (so a request can be
-// followed through a proxy), otherwise a new one: a random prefix per app and a counter, unique
-// across instances without the cost of a random UUID on every request (an id need not be secret).
+// Request ids: the caller's own X-Request-Id when it is a sane token (so a request can be followed
+// through a proxy), otherwise a new one: a random prefix per app and a counter, unique across
+// instances without the cost of a random UUID on every request (an id need not be secret).
 const acceptable = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Returns the id for a request, given the X-Request-Id it arrived with. */

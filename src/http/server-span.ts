@@ -40,10 +40,10 @@ export function endServerSpan({ span }: ServerSpan, method: string, route: strin
     span.setAttribute('http.route', route);
   }
   span.setAttribute('http.response.status_code', status);
+  // The error's type only: its message can quote what a database or a library refused, secrets included.
   if (status >= 500) {
     span.setAttribute('error.type', error?.name ?? String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
-    if (error) span.recordException(error);
   }
   span.end();
 }

@@ -1,7 +1,7 @@
 // The one telemetry bootstrap every Lumetry process runs: the resource, the MeterProvider behind
 // /metrics (and OTLP metrics), and, only for the signals switched on, span and log record export.
 // A signal that is off loads no exporter and leaves no work on the hot path: no tracer means no
-// tracing middleware and no spans; no log export means the logger writes stdout only.
+// span is started and the store is not wrapped; no log export means the logger writes stdout only.
 import type { Tracer } from '@opentelemetry/api';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Config } from '../config/config.ts';

@@ -32,7 +32,10 @@ export function exportReport(options: ExportReportOptions): ExportReport {
   const every = options.logEveryMs ?? 60_000;
   const lastLogged = new Map<SignalName, number>();
   const unlogged = new Map<SignalName, number>();
-  const secrets = options.secrets.filter((s) => s.length >= 4);
+  // A value, its token without the auth scheme (`Bearer …`), and both percent-encoded.
+  const secrets = [...new Set(options.secrets.flatMap((value) => [value, value.trim().replace(/^\S+\s+/, '')]).flatMap((value) => [value, encodeURIComponent(value)]))]
+    .filter((secret) => secret.length >= 4)
+    .sort((a, b) => b.length - a.length);
   const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
   return {
     exported: (signal, count) => void exportedTotals.set(signal, (exportedTotals.get(signal) ?? 0) + count),
@@ -54,7 +57,7 @@ export function exportReport(options: ExportReportOptions): ExportReport {
     },
     observe: (meter) => {
       meter
-        .createObservableCounter('lumetry.telemetry.exported', { unit: '{item}', description: 'Spans, metric data points and log records accepted by the OTLP endpoint, by lumetry.signal.' })
+        .createObservableCounter('lumetry.telemetry.exported', { unit: '{item}', description: 'Spans, metric data points and log records sent and acknowledged by the OTLP endpoint, by lumetry.signal.' })
         .addCallback((result) => {
           for (const [signal, count] of exportedTotals) result.observe(count, { 'lumetry.signal': signal });
         });

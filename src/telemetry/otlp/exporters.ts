@@ -4,6 +4,11 @@ import type { OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-ba
 import type { OtlpExport } from '../../config/telemetry-config.ts';
 import { trustedCertificates } from './trust.ts';
 
+/** The scheme as URL parsing sees it (`HTTPS://` included): TLS must never be skipped by spelling. */
+function secure(url: string): boolean {
+  return new URL(url).protocol === 'https:';
+}
+
 async function httpOptions(settings: OtlpExport): Promise<OTLPExporterNodeConfigBase> {
   const { CompressionAlgorithm } = await import('@opentelemetry/otlp-exporter-base');
   return {
@@ -11,7 +16,7 @@ async function httpOptions(settings: OtlpExport): Promise<OTLPExporterNodeConfig
     headers: { ...settings.headers },
     timeoutMillis: settings.timeoutMs,
     compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    ...(settings.url.startsWith('https:') ? { httpAgentOptions: { ca: trustedCertificates(settings.certificate) } } : {}),
+    ...(secure(settings.url) ? { httpAgentOptions: { ca: trustedCertificates(settings.certificate) } } : {}),
   };
 }
 
@@ -20,7 +25,7 @@ async function grpcOptions(settings: OtlpExport) {
   const { CompressionAlgorithm } = await import('@opentelemetry/otlp-exporter-base');
   const metadata = new grpc.Metadata();
   for (const [key, value] of Object.entries(settings.headers)) metadata.set(key.toLowerCase(), value);
-  const credentials = settings.url.startsWith('https:')
+  const credentials = secure(settings.url)
     ? grpc.credentials.createSsl(Buffer.from(trustedCertificates(settings.certificate).join('\n')))
     : grpc.credentials.createInsecure();
   return {

@@ -1,7 +1,7 @@
 // Traces on: a TracerProvider with the configured sampler whose finished spans go through a bounded
 // queue to the OTLP exporter, and an AsyncLocalStorage context manager so the active span follows
 // each request and job across awaits (storage spans and log lines find their parent that way).
-import { context, type Tracer } from '@opentelemetry/api';
+import { context, TraceFlags, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type Sampler, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -28,8 +28,9 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
   });
   const processor: SpanProcessor = {
     onStart: (span, parent) => batch.onStart(span, parent),
+    // Only sampled spans are exported (the batch processor ignores the rest), so only they take room.
     onEnd: (span) => {
-      if (gate.admit()) batch.onEnd(span);
+      if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0 && gate.admit()) batch.onEnd(span);
     },
     forceFlush: () => batch.forceFlush(),
     shutdown: () => batch.shutdown(),

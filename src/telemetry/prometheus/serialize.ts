@@ -7,7 +7,7 @@ import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelem
 import { labelName, metricName, type PrometheusType } from './names.ts';
 
 export function serialize(collected: ResourceMetrics): string {
-  let out = family('target_info', 'gauge', 'Target metadata', `target_info${braced(labelBody(collected.resource.attributes as Attributes))} 1\n`);
+  let out = family('target_info', 'gauge', 'Target metadata', `target_info${braced(labelBody(distinctLabels(collected.resource.attributes as Attributes)))} 1\n`);
   const seen = new Set<string>();
   for (const scope of collected.scopeMetrics) {
     for (const metric of scope.metrics) {
@@ -86,6 +86,23 @@ function labelBody(attributes: Attributes): string {
     body += `${body === '' ? '' : ','}${label}="${escapeValue(Array.isArray(value) ? JSON.stringify(value) : String(value))}"`;
   }
   return body;
+}
+
+/**
+ * Resource attributes whose names coincide once made label names (`service.name` from Lumetry and
+ * `service_name` from OTEL_RESOURCE_ATTRIBUTES) keep the first: a duplicate label would make
+ * Prometheus refuse the whole scrape. Lumetry's own attributes come first.
+ */
+function distinctLabels(attributes: Attributes): Attributes {
+  const seen = new Set<string>();
+  const kept: Attributes = {};
+  for (const key in attributes) {
+    const label = labelName(key);
+    if (seen.has(label)) continue;
+    seen.add(label);
+    kept[key] = attributes[key];
+  }
+  return kept;
 }
 
 function braced(body: string): string {
