@@ -46,6 +46,8 @@ async function ingestApiWith(settings: Record<string, string>) {
     body: '{"type":"t","data":{}}',
   });
   assert.equal(response.status, 401);
+  const body = (await response.json()) as { requestId: string };
+  assert.equal(response.headers.get('x-request-id'), body.requestId, 'the request id is answered in the header, as in the body');
   return {
     stop: async () => {
       process.child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 // The ECS fields of one request event: method, path (never the query string, which can carry
-// secrets), status, duration in nanoseconds, client, user agent, body sizes when known, and the
+// secrets), status, duration in nanoseconds, client, user agent, the request body size when sent, and the
 // tenant (organization.id) and key (user.id) when authenticated. Never a body, an Authorization or
 // Cookie header. Written once per request, so the JSON is built directly (every string that comes
 // from the request goes through JSON.stringify); the object form is made only for text lines and
@@ -15,14 +15,13 @@ export interface Exchange {
   readonly seconds: number;
   /** NaN when not known. */
   readonly requestBytes: number;
-  readonly responseBytes: number;
   readonly userAgent: string | undefined;
 }
 
 const text = JSON.stringify;
 
 export function accessEvent(c: Context<AppEnv>, exchange: Exchange): Serialized {
-  const { method, path, status, requestBytes, responseBytes, userAgent } = exchange;
+  const { method, path, status, requestBytes, userAgent } = exchange;
   const outcome = status >= 400 ? 'failure' : 'success';
   const duration = Math.round(exchange.seconds * 1e9);
   const id = c.get('requestId');
@@ -30,11 +29,10 @@ export function accessEvent(c: Context<AppEnv>, exchange: Exchange): Serialized 
   const tenantId = c.get('tenantId');
   const keyId = c.get('apiKeyId');
   const sized = requestBytes >= 0;
-  const answered = responseBytes >= 0;
   let json =
     `"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"${outcome}","duration":${duration}},` +
     `"http":{"request":{"method":${text(method)},"id":${text(id)}${sized ? `,"body":{"bytes":${requestBytes}}` : ''}},` +
-    `"response":{"status_code":${status}${answered ? `,"body":{"bytes":${responseBytes}}` : ''}}},"url":{"path":${text(path)}}`;
+    `"response":{"status_code":${status}}},"url":{"path":${text(path)}}`;
   if (address) json += `,"client":{"address":${text(address)},"ip":${text(address)}}`;
   if (userAgent) json += `,"user_agent":{"original":${text(userAgent)}}`;
   if (tenantId) json += `,"organization":{"id":${text(tenantId)}}`;
@@ -43,7 +41,7 @@ export function accessEvent(c: Context<AppEnv>, exchange: Exchange): Serialized 
     event: { kind: 'event', category: ['web'], type: ['access'], outcome, duration },
     http: {
       request: { method, id, ...(sized ? { body: { bytes: requestBytes } } : {}) },
-      response: { status_code: status, ...(answered ? { body: { bytes: responseBytes } } : {}) },
+      response: { status_code: status },
     },
     url: { path },
     ...(address ? { client: { address, ip: address } } : {}),

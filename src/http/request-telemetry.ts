@@ -1,6 +1,6 @@
 // Everything recorded about each HTTP request, in one middleware (each extra Hono middleware layer
 // costs measurable throughput): the request id, the HTTP server metrics (duration by method, route
-// template, status and error type; body sizes; requests in flight), the server span when traces are
+// template, status and error type; request body size; requests in flight), the server span when traces are
 // on, and one ECS request event. Probes and scrapes (`quiet`) are logged at debug unless `logProbes`
 // and get no span, so a kubelet polling every few seconds floods neither; they still count in the
 // metrics. https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
@@ -35,7 +35,8 @@ export function requestTelemetry(logger: Logger, options: RequestTelemetryOption
     const header = fromServer ?? ((name: string) => c.req.header(name));
     const id = nextId(header('x-request-id'));
     c.set('requestId', id);
-    c.header('X-Request-Id', id);
+    if (c.env?.setResponseHeader) c.env.setResponseHeader('X-Request-Id', id);
+    else c.header('X-Request-Id', id);
     metrics?.started(method);
     const probe = quiet(path);
     const span = tracer && !probe ? startServerSpan(tracer, c, method, header) : undefined;
@@ -46,9 +47,8 @@ export function requestTelemetry(logger: Logger, options: RequestTelemetryOption
       const route = routeOf(c);
       const status = c.res.status;
       const requestBytes = byteCount(header('content-length'));
-      const responseBytes = byteCount(c.res.headers.get('content-length'));
-      metrics?.finished(method, route, status, seconds, requestBytes, responseBytes);
-      const exchange = { method: c.req.method, path, status, seconds, requestBytes, responseBytes, userAgent: header('user-agent') };
+      metrics?.finished(method, route, status, seconds, requestBytes);
+      const exchange = { method: c.req.method, path, status, seconds, requestBytes, userAgent: header('user-agent') };
       const log = () => (probe && !logProbes ? logger.debug : logger.info)(`${c.req.method} ${path} ${status}`, accessEvent(c, exchange));
       if (span) {
         context.with(span.context, log);
@@ -58,6 +58,6 @@ export function requestTelemetry(logger: Logger, options: RequestTelemetryOption
   };
 }
 
-function byteCount(header: string | null | undefined): number {
-  return header === null || header === undefined ? Number.NaN : Number(header);
+function byteCount(header: string | undefined): number {
+  return header === undefined ? Number.NaN : Number(header);
 }

@@ -17,8 +17,8 @@ export const maxSeries = 2_000;
 
 export interface HttpServerRecorder {
   started(method: string): void;
-  /** Body sizes are NaN when not known (no Content-Length). */
-  finished(method: string, route: string | undefined, status: number, seconds: number, requestBytes: number, responseBytes: number): void;
+  /** The request body size is NaN when not known (no Content-Length). */
+  finished(method: string, route: string | undefined, status: number, seconds: number, requestBytes: number): void;
 }
 
 interface Histogram {
@@ -33,7 +33,6 @@ interface Series {
   readonly attributes: Attributes;
   readonly duration: Histogram;
   readonly requestSize: Histogram;
-  readonly responseSize: Histogram;
 }
 
 export function httpServerProducer(clock: () => number = Date.now): { recorder: HttpServerRecorder; producer: MetricProducer } {
@@ -60,12 +59,11 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
 
   const recorder: HttpServerRecorder = {
     started: (method) => void active.set(method, (active.get(method) ?? 0) + 1),
-    finished: (method, route, status, seconds, requestBytes, responseBytes) => {
+    finished: (method, route, status, seconds, requestBytes) => {
       active.set(method, (active.get(method) ?? 1) - 1);
       const s = seriesFor(method, route, status);
       record(s.duration, durationBuckets, seconds);
       if (requestBytes >= 0) record(s.requestSize, sizeBuckets, requestBytes);
-      if (responseBytes >= 0) record(s.responseSize, sizeBuckets, responseBytes);
     },
   };
 
@@ -86,7 +84,6 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
       });
       const duration = histogram('http.server.request.duration', 'Duration of HTTP server requests.', 's', durationBuckets, (s) => s.duration);
       const requestSize = histogram('http.server.request.body.size', 'Size of HTTP server request bodies, when the request gives its length.', 'By', sizeBuckets, (s) => s.requestSize);
-      const responseSize = histogram('http.server.response.body.size', 'Size of HTTP server response bodies, when known.', 'By', sizeBuckets, (s) => s.responseSize);
       const inFlight: MetricData = {
         descriptor: { name: 'http.server.active_requests', description: 'Number of active HTTP server requests.', unit: '{request}', valueType: ValueType.INT },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
@@ -94,7 +91,7 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
         isMonotonic: false,
         dataPoints: [...active].map(([method, value]) => ({ startTime, endTime, attributes: { 'http.request.method': method }, value })),
       };
-      const metrics = [duration, inFlight, requestSize, responseSize].filter((m) => m.dataPoints.length > 0);
+      const metrics = [duration, inFlight, requestSize].filter((m) => m.dataPoints.length > 0);
       return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope: { name: 'lumetry.http' }, metrics }] }, errors: [] };
     },
   };
@@ -102,7 +99,7 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
 }
 
 function newSeries(attributes: Attributes): Series {
-  return { attributes, duration: newHistogram(durationBuckets), requestSize: newHistogram(sizeBuckets), responseSize: newHistogram(sizeBuckets) };
+  return { attributes, duration: newHistogram(durationBuckets), requestSize: newHistogram(sizeBuckets) };
 }
 
 function newHistogram(boundaries: readonly number[]): Histogram {
