@@ -16,11 +16,21 @@ export interface SqliteOptions {
 }
 
 export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlDriver {
-  const db = runtime.openSqlite(options.path);
-  db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs}`);
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = FULL');
-  db.exec('PRAGMA foreign_keys = ON');
+  // Processes opening a new file together race to switch it to WAL, and SQLite may answer "locked"
+  // without waiting (when waiting could deadlock): translated, that is a retryable start-up failure.
+  const db = translate(() => {
+    const opened = runtime.openSqlite(options.path);
+    try {
+      opened.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs}`);
+      opened.exec('PRAGMA journal_mode = WAL');
+      opened.exec('PRAGMA synchronous = FULL');
+      opened.exec('PRAGMA foreign_keys = ON');
+      return opened;
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+  });
 
   // Most recently used first out; statement texts are kept few (sql-shapes.ts), this is the backstop.
   const statements = new Map<string, SqliteStatement>();
