@@ -8,16 +8,12 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as v from 'valibot';
-import { check } from '../src/cli/args.ts';
 import { writeSection } from './report.ts';
+import { runtimes, root, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, write: { type: 'string' } } });
-const seconds = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(2, 'must be at least 2')), values.seconds, '--seconds');
-const root = fileURLToPath(new URL('../', import.meta.url));
-const runtimes = { bun: join(root, 'node_modules/.bin/bun'), node: join(root, 'node_modules/.bin/node') };
+const seconds = wholeFlag(values.seconds, '--seconds', 2);
 const body = JSON.stringify({ type: 'order.created', data: { customer: 'c-1234', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, qty: i + 1, price: 9.99 })), note: 'x'.repeat(300) } });
 const script = join(tmpdir(), 'lumetry-bench-post.lua');
 writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);

@@ -7,16 +7,12 @@
 import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as v from 'valibot';
-import { check } from '../src/cli/args.ts';
 import { writeSection } from './report.ts';
+import { runtimes, root, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '500000' }, write: { type: 'string' } } });
-const lines = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(10_000, 'must be at least 10000')), values.lines, '--lines');
-const root = fileURLToPath(new URL('../', import.meta.url));
-const runtimes = { bun: join(root, 'node_modules/.bin/bun'), node: join(root, 'node_modules/.bin/node') };
+const lines = wholeFlag(values.lines, '--lines', 10_000);
 
 interface Result {
   linesPerSecond: number;

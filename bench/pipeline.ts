@@ -8,12 +8,11 @@
 //   npx bun bench/pipeline.ts [--events 100000] [--steady-seconds 20] [--store sqlite|postgres]… [--mode throughput|steady]… [--write docs/performance.md]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import * as v from 'valibot';
 import { loadRuntime } from '../src/runtime/index.ts';
-import { check } from '../src/cli/args.ts';
 import { sqlTargets, type TestDatabase } from '../test/helpers/sql-targets.ts';
 import { addDestination, createTenant, startStack, type Stack } from '../test/helpers/stack.ts';
 import { writeSection } from './report.ts';
+import { wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +23,8 @@ const { values } = parseArgs({
     write: { type: 'string' },
   },
 });
-const count = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(1000, 'must be at least 1000')), values.events, '--events');
-const steadySeconds = check(v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(5, 'must be at least 5')), values['steady-seconds'], '--steady-seconds');
+const count = wholeFlag(values.events, '--events', 1000);
+const steadySeconds = wholeFlag(values['steady-seconds'], '--steady-seconds', 5);
 const batch = 500;
 const senders = 4;
 

@@ -5,18 +5,13 @@
 //   npx bun bench/scrape.ts [--series 10000] [--rounds 20] [--write docs/performance.md]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as v from 'valibot';
-import { check } from '../src/cli/args.ts';
 import { writeSection } from './report.ts';
+import { runtimes, root, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '20' }, write: { type: 'string' } } });
-const whole = (min: number) => v.pipe(v.string(), v.digits('must be a whole number'), v.transform(Number), v.minValue(min, `must be at least ${min}`));
-const series = check(whole(1), values.series, '--series');
-const rounds = check(whole(1), values.rounds, '--rounds');
-const root = fileURLToPath(new URL('../', import.meta.url));
-const runtimes = { bun: join(root, 'node_modules/.bin/bun'), node: join(root, 'node_modules/.bin/node') };
+const series = wholeFlag(values.series, '--series', 1);
+const rounds = wholeFlag(values.rounds, '--rounds', 1);
 
 interface Result {
   msPerScrape: number;
