@@ -34,43 +34,38 @@ export interface OtlpLogRecord {
 }
 
 export function decodeSpans(body: Uint8Array): OtlpSpan[] {
-  return messages(readMessage(body), 1).flatMap((resourceSpans) => {
-    const resource = resourceOf(resourceSpans);
-    return messages(resourceSpans, 2).flatMap((scope) =>
-      messages(scope, 2).map((span) => ({
-        resource,
-        traceId: hex(span, 1),
-        spanId: hex(span, 2),
-        parentSpanId: hex(span, 4),
-        name: text(span, 5),
-        kind: integer(span, 6),
-        attributes: attributes(span, 9),
-        statusCode: messages(span, 15).map((status) => integer(status, 3))[0] ?? 0,
-      })),
-    );
-  });
+  return items(body, (span, resource) => ({
+    resource,
+    traceId: hex(span, 1),
+    spanId: hex(span, 2),
+    parentSpanId: hex(span, 4),
+    name: text(span, 5),
+    kind: integer(span, 6),
+    attributes: attributes(span, 9),
+    statusCode: messages(span, 15).map((status) => integer(status, 3))[0] ?? 0,
+  }));
 }
 
 export function decodeMetrics(body: Uint8Array): OtlpMetric[] {
-  return messages(readMessage(body), 1).flatMap((resourceMetrics) => {
-    const resource = resourceOf(resourceMetrics);
-    return messages(resourceMetrics, 2).flatMap((scope) => messages(scope, 2).map((metric) => ({ resource, name: text(metric, 1), unit: text(metric, 3) })));
-  });
+  return items(body, (metric, resource) => ({ resource, name: text(metric, 1), unit: text(metric, 3) }));
 }
 
 export function decodeLogRecords(body: Uint8Array): OtlpLogRecord[] {
-  return messages(readMessage(body), 1).flatMap((resourceLogs) => {
-    const resource = resourceOf(resourceLogs);
-    return messages(resourceLogs, 2).flatMap((scope) =>
-      messages(scope, 2).map((record) => ({
-        resource,
-        severityText: text(record, 3),
-        body: messages(record, 5).map((value) => String(anyValue(value)))[0] ?? '',
-        attributes: attributes(record, 6),
-        traceId: hex(record, 9),
-        spanId: hex(record, 10),
-      })),
-    );
+  return items(body, (record, resource) => ({
+    resource,
+    severityText: text(record, 3),
+    body: messages(record, 5).map((value) => String(anyValue(value)))[0] ?? '',
+    attributes: attributes(record, 6),
+    traceId: hex(record, 9),
+    spanId: hex(record, 10),
+  }));
+}
+
+/** Every export request has the same nesting: resource_* (1) → resource (1) and scope_* (2) → items (2). */
+function items<T>(body: Uint8Array, decode: (item: Message, resource: Attributes) => T): T[] {
+  return messages(readMessage(body), 1).flatMap((perResource) => {
+    const resource = resourceOf(perResource);
+    return messages(perResource, 2).flatMap((scope) => messages(scope, 2).map((item) => decode(item, resource)));
   });
 }
 
