@@ -113,14 +113,17 @@ function traceFields(): string {
 }
 
 function textLine(service: string, level: LogLevel, message: string, fields: Fields | undefined): string {
-  const extra = fields === undefined ? '' : ` ${flatten(fields).join(' ')}`;
+  const pairs: string[] = [];
+  if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
+  const extra = pairs.length === 0 ? '' : ` ${pairs.join(' ')}`;
   return `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}\n`;
 }
 
-function flatten(fields: Fields, prefix = ''): string[] {
-  return Object.entries(fields).flatMap(([key, value]) =>
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? flatten(value as Fields, `${prefix}${key}.`)
-      : [`${prefix}${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`],
-  );
+/** Visits every leaf of nested fields under its dotted name (`http.request.method`); arrays are leaves. */
+export function forEachField(fields: Fields, visit: (name: string, value: unknown) => void, prefix = ''): void {
+  for (const key in fields) {
+    const value = fields[key];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) forEachField(value as Fields, visit, `${prefix}${key}.`);
+    else visit(`${prefix}${key}`, value);
+  }
 }

@@ -5,7 +5,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
-import type { Fields, LogSink } from '../logger.ts';
+import { type Fields, forEachField, type LogSink } from '../logger.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
 import { logRecordExporter } from './exporters.ts';
 
@@ -47,17 +47,11 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
 /** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept. */
 function attributesOf(bindings: Fields, fields: Fields | undefined): Record<string, AttributeValue> {
   const into: Record<string, AttributeValue> = {};
-  flatten(bindings, '', into);
-  if (fields !== undefined) flatten(fields, '', into);
-  return into;
-}
-
-function flatten(fields: Fields, prefix: string, into: Record<string, AttributeValue>): void {
-  for (const key in fields) {
-    const value = fields[key];
-    const name = prefix === '' ? key : `${prefix}${key}`;
+  const keep = (name: string, value: unknown) => {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into[name] = value;
     else if (Array.isArray(value)) into[name] = value.map(String);
-    else if (typeof value === 'object' && value !== null) flatten(value as Fields, `${name}.`, into);
-  }
+  };
+  forEachField(bindings, keep);
+  if (fields !== undefined) forEachField(fields, keep);
+  return into;
 }
