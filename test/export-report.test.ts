@@ -2,7 +2,7 @@
 // when a collector echoes only the token, or its percent-encoded form, in its error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exportReport } from '../src/telemetry/otlp/export-report.ts';
+import { endpointSecrets, exportReport } from '../src/telemetry/otlp/export-report.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
 
 test('failures are rate-limited per signal and header values are cut from the message', () => {
@@ -22,4 +22,9 @@ test('failures are rate-limited per signal and header values are cut from the me
   assert.equal(entries[0]!.error.message, '401: bad token [REDACTED] ([REDACTED]) from [REDACTED]');
   assert.equal(entries[2]!.lumetry.failures_not_logged, 1, 'the line says how many failures went unlogged');
   assert.ok(lines.every((line) => !line.includes('tok3n')));
+});
+
+test('an endpoint URL gives up its user, password and query values as secrets to cut', () => {
+  assert.deepEqual(endpointSecrets('https://otel%40corp:p%40ss@collector.example:4318/v1/traces?api-key=k3y-value&tenant=ops'), ['otel@corp', 'p@ss', 'k3y-value', 'ops']);
+  assert.deepEqual(endpointSecrets('http://localhost:4318/v1/logs'), []);
 });

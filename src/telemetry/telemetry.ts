@@ -7,7 +7,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Config } from '../config/config.ts';
 import type { Logger, LogSink } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { accounted, exportReport } from './otlp/export-report.ts';
+import { accounted, endpointSecrets, exportReport } from './otlp/export-report.ts';
 import { metricExporter } from './otlp/exporters.ts';
 import { startLogExport } from './otlp/log-export.ts';
 import { startSpanExport } from './otlp/span-export.ts';
@@ -24,7 +24,7 @@ export interface Telemetry {
 export async function startTelemetry(identity: ProcessIdentity, config: Config, logger: Logger, connectLogs?: (sink: LogSink) => void): Promise<Telemetry> {
   const settings = config.telemetry;
   const resource = processResource(identity, { environment: settings.environment, extra: settings.resourceAttributes });
-  const secrets = Object.values(settings.export).flatMap((signal) => Object.values(signal?.headers ?? {}));
+  const secrets = Object.values(settings.export).flatMap((signal) => (signal ? [...Object.values(signal.headers), ...endpointSecrets(signal.url)] : []));
   const report = exportReport({ logger, secrets });
   const pushing = settings.export.metrics;
   const push = pushing && {

@@ -19,10 +19,16 @@ export interface ExportReport {
 
 export interface ExportReportOptions {
   readonly logger: Logger;
-  /** Header values: cut out of any error text before it is logged. */
+  /** Header values and endpoint credentials: cut out of any error text before it is logged. */
   readonly secrets: readonly string[];
   readonly logEveryMs?: number;
   readonly clock?: () => number;
+}
+
+/** What an endpoint URL may carry that is a credential: user, password and query values. */
+export function endpointSecrets(text: string): string[] {
+  const url = new URL(text);
+  return [decodeURIComponent(url.username), decodeURIComponent(url.password), ...url.searchParams.values()].filter((part) => part !== '');
 }
 
 export function exportReport(options: ExportReportOptions): ExportReport {
