@@ -27,17 +27,22 @@ export const hostname = v.pipe(
 
 export const directory = v.pipe(v.string(), v.regex(/^[^\0]+$/, 'must be a directory path'));
 
-export const postgresUrl = v.pipe(
-  v.string(),
-  v.check((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be a postgres:// or postgresql:// URL with a host'),
-);
+/** A URL with one of `schemes` (such as `https:`) and a host. */
+function urlWith(schemes: readonly string[], message: string) {
+  return v.pipe(
+    v.string(),
+    v.check((value) => {
+      try {
+        const url = new URL(value);
+        return schemes.includes(url.protocol) && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, message),
+  );
+}
+
+export const postgresUrl = urlWith(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL with a host');
 
 export const boolean = v.pipe(
   v.string(),
@@ -64,17 +69,7 @@ export const metricsPath = v.pipe(
 );
 
 /** An http:// or https:// URL, as OTLP endpoints are given. */
-export const httpUrl = v.pipe(
-  v.string(),
-  v.check((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an http:// or https:// URL'),
-);
+export const httpUrl = urlWith(['http:', 'https:'], 'must be an http:// or https:// URL');
 
 /**
  * `key=value` pairs separated by commas or new lines (a headers file has one a line), values
