@@ -4,16 +4,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApp } from '../src/http/create-app.ts';
-import { createLogger, type Fields } from '../src/telemetry/logger.ts';
+import { actAs } from '../src/http/request-scope.ts';
+import { createLogger, type EventFields, forEachField } from '../src/telemetry/logger.ts';
 
 test('the JSON line and the object form of a request event agree', async () => {
   const lines: string[] = [];
-  const sunk: (Fields | undefined)[] = [];
+  const sunk: (EventFields | undefined)[] = [];
   const logger = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void lines.push(line), sink: (_level, _message, fields) => void sunk.push(fields) });
   const app = createApp(logger);
   app.post('/v1/things/:id', (c) => {
-    c.set('tenantId', 'ten_1');
-    c.set('apiKeyId', 'key_1');
+    actAs(c, { tenantId: 'ten_1', apiKeyId: 'key_1', admin: false });
     return c.json({ ok: true }, 201);
   });
   const response = await app.fetch(
@@ -22,9 +22,15 @@ test('the JSON line and the object form of a request event agree', async () => {
   );
   assert.equal(response.status, 201);
   const line = JSON.parse(lines[0]!) as Record<string, unknown>;
-  const fields = sunk[0]!;
-  for (const key of Object.keys(fields)) assert.deepEqual(line[key], fields[key], key);
-  assert.deepEqual(Object.keys(fields).sort(), ['client', 'event', 'http', 'organization', 'url', 'user', 'user_agent']);
+  const dotted = (fields: EventFields) => {
+    const into: Record<string, unknown> = {};
+    forEachField(fields, (name, value) => (into[name] = value));
+    return into;
+  };
+  const fixed = ['@timestamp', 'log.level', 'message', 'ecs.version', 'service.name', 'service.version', 'host.hostname', 'process.pid', 'event.dataset'];
+  const fromLine = Object.fromEntries(Object.entries(dotted(line)).filter(([name]) => !fixed.includes(name)));
+  assert.deepEqual(dotted(sunk[0]!), fromLine);
+  assert.deepEqual(Object.keys(fromLine).map((name) => name.split('.')[0]).filter((top, i, all) => all.indexOf(top) === i).sort(), ['client', 'event', 'http', 'organization', 'url', 'user', 'user_agent']);
   assert.deepEqual(line.user_agent, { original: 'agent "quoted" \\ slash' });
   assert.deepEqual(line.url, { path: '/v1/things/a"b' }, 'the decoded path, escaped, without its query string');
   assert.deepEqual(line.http, { request: { method: 'POST', id: 'req-1', body: { bytes: 2 } }, response: { status_code: 201 } });

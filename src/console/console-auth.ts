@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../http/api-error.ts';
 import { requireApiKey } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/create-app.ts';
+import { actAs } from '../http/request-scope.ts';
 import type { ConsoleSession, Store } from '../storage/store.ts';
 import { hashSessionToken, readSessionCookie } from './session-cookie.ts';
 
@@ -47,9 +48,7 @@ export function pageAuth(store: Store): MiddlewareHandler<AppEnv> {
 
 /** The request acts for the session's tenant, with its key's role. */
 function adopt(c: Context<AppEnv>, session: ConsoleSession): void {
-  c.set('tenantId', session.tenantId);
-  c.set('admin', session.admin);
-  c.set('apiKeyId', session.apiKeyId);
+  actAs(c, session);
   c.set('csrfToken', session.csrfToken);
 }
 

@@ -2,11 +2,10 @@
 // secrets), status, duration in nanoseconds, client, user agent, the request body size when sent, and the
 // tenant (organization.id) and key (user.id) when authenticated. Never a body, an Authorization or
 // Cookie header. Written once per request, so the JSON is built directly (every string that comes
-// from the request goes through JSON.stringify); the object form is made only for text lines and
+// from the request is quoted and escaped); the dotted-name form is made only for text lines and
 // log records. https://www.elastic.co/guide/en/ecs/current/ecs-http.html
-import type { Context } from 'hono';
-import { Serialized } from '../telemetry/logger.ts';
-import type { AppEnv } from './create-app.ts';
+import { type FlatFields, quote, Serialized } from '../telemetry/logger.ts';
+import type { RequestScope } from './request-scope.ts';
 
 export interface Exchange {
   readonly method: string;
@@ -18,35 +17,38 @@ export interface Exchange {
   readonly userAgent: string | undefined;
 }
 
-const text = JSON.stringify;
-
-export function accessEvent(c: Context<AppEnv>, exchange: Exchange): Serialized {
+export function accessEvent(scope: RequestScope, exchange: Exchange): Serialized {
   const { method, path, status, requestBytes, userAgent } = exchange;
   const outcome = status >= 400 ? 'failure' : 'success';
   const duration = Math.round(exchange.seconds * 1e9);
-  const id = c.get('requestId');
-  const address = c.env?.remoteAddress;
-  const tenantId = c.get('tenantId');
-  const keyId = c.get('apiKeyId');
+  const { requestId: id, tenantId, apiKeyId: keyId } = scope;
+  const address = scope.server?.remoteAddress;
   const sized = requestBytes >= 0;
   let json =
     `"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"${outcome}","duration":${duration}},` +
-    `"http":{"request":{"method":${text(method)},"id":${text(id)}${sized ? `,"body":{"bytes":${requestBytes}}` : ''}},` +
-    `"response":{"status_code":${status}}},"url":{"path":${text(path)}}`;
-  if (address) json += `,"client":{"address":${text(address)},"ip":${text(address)}}`;
-  if (userAgent) json += `,"user_agent":{"original":${text(userAgent)}}`;
-  if (tenantId) json += `,"organization":{"id":${text(tenantId)}}`;
-  if (keyId) json += `,"user":{"id":${text(keyId)}}`;
-  return new Serialized(json, () => ({
-    event: { kind: 'event', category: ['web'], type: ['access'], outcome, duration },
-    http: {
-      request: { method, id, ...(sized ? { body: { bytes: requestBytes } } : {}) },
-      response: { status_code: status },
-    },
-    url: { path },
-    ...(address ? { client: { address, ip: address } } : {}),
-    ...(userAgent ? { user_agent: { original: userAgent } } : {}),
-    ...(tenantId ? { organization: { id: tenantId } } : {}),
-    ...(keyId ? { user: { id: keyId } } : {}),
-  }));
+    `"http":{"request":{"method":${quote(method)},"id":${quote(id)}${sized ? `,"body":{"bytes":${requestBytes}}` : ''}},` +
+    `"response":{"status_code":${status}}},"url":{"path":${quote(path)}}`;
+  if (address) json += `,"client":{"address":${quote(address)},"ip":${quote(address)}}`;
+  if (userAgent) json += `,"user_agent":{"original":${quote(userAgent)}}`;
+  if (tenantId) json += `,"organization":{"id":${quote(tenantId)}}`;
+  if (keyId) json += `,"user":{"id":${quote(keyId)}}`;
+  return new Serialized(json, () => {
+    const flat: FlatFields = {
+      'event.kind': 'event',
+      'event.category': ['web'],
+      'event.type': ['access'],
+      'event.outcome': outcome,
+      'event.duration': duration,
+      'http.request.method': method,
+      'http.request.id': id,
+      'http.response.status_code': status,
+      'url.path': path,
+    };
+    if (sized) flat['http.request.body.bytes'] = requestBytes;
+    if (address) flat['client.address'] = flat['client.ip'] = address;
+    if (userAgent) flat['user_agent.original'] = userAgent;
+    if (tenantId) flat['organization.id'] = tenantId;
+    if (keyId) flat['user.id'] = keyId;
+    return flat;
+  });
 }

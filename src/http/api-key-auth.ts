@@ -5,6 +5,7 @@ import { hashApiKey } from '../secrets.ts';
 import type { ApiKeyScope, Store } from '../storage/store.ts';
 import { ApiError } from './api-error.ts';
 import type { AppEnv } from './create-app.ts';
+import { actAs } from './request-scope.ts';
 
 const bearer = /^Bearer ([A-Za-z0-9_-]{10,200})$/;
 
@@ -19,9 +20,7 @@ export function requireApiKey(store: Store, scope: ApiKeyScope, onFailure: (reas
     }
     if (key.scope !== scope) onFailure('forbidden');
     if (key.scope !== scope) throw new ApiError('forbidden', `this key may not be used here: an ${scope} key is required`);
-    c.set('tenantId', key.tenantId);
-    c.set('admin', key.admin);
-    c.set('apiKeyId', key.id);
+    actAs(c, { tenantId: key.tenantId, admin: key.admin, apiKeyId: key.id });
     await next();
   };
 }

@@ -4,18 +4,18 @@ import type { Tracer } from '@opentelemetry/api';
 import { Hono } from 'hono';
 import { endpoints, type Health } from '../../health/health.ts';
 import { healthRoutes } from '../../health/routes.ts';
-import type { ServerBindings } from '../runtime/types.ts';
 import { StoreError } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { ApiError } from './api-error.ts';
-import { requestTelemetry } from './request-telemetry.ts';
+import { RecordingRouter } from './recording-router.ts';
+import type { RequestScope } from './request-scope.ts';
+import { type ServedFetch, withRequestTelemetry } from './request-telemetry.ts';
 
 export type AppEnv = {
-  Bindings: ServerBindings;
+  Bindings: RequestScope;
   Variables: {
-    requestId: string;
     tenantId: string;
     /** The id (never the secret) of the API key behind the request. */
     apiKeyId: string;
@@ -38,21 +38,27 @@ export interface Management {
   readonly logProbes?: boolean;
 }
 
+/** An app whose `fetch` takes the server's bindings (or none) and records each request. */
+export type App = Hono<AppEnv> & { fetch: ServedFetch };
+
 /** Management endpoints are absent only where a test exercises an API alone. */
-export function createApp(logger: Logger, management: Management = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function createApp(logger: Logger, management: Management = {}): App {
+  const router = new RecordingRouter<unknown>();
+  const app = new Hono<AppEnv>({ router: router as never });
   const { health, metrics } = management;
   const quietPaths = [...endpoints.map((e) => `/${e}`), ...(metrics?.path ? [metrics.path] : [])];
   const quietPrefixes = quietPaths.map((q) => `${q}/`);
   const quiet = (path: string) => quietPaths.includes(path) || quietPrefixes.some((prefix) => path.startsWith(prefix));
-  app.use(requestTelemetry(logger, { metrics: metrics?.httpServer, tracer: management.tracer, quiet, logProbes: management.logProbes ?? false }));
+  const options = { metrics: metrics?.httpServer, tracer: management.tracer, quiet, logProbes: management.logProbes ?? false };
+  app.fetch = withRequestTelemetry(app.fetch as never, router, logger, options) as never;
   if (metrics?.path) {
     app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
   }
   if (health) app.route('/', healthRoutes(health));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.get('requestId') }, 404));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.env.requestId }, 404));
   app.onError((error, c) => {
-    const id = c.get('requestId');
+    c.env.error = error;
+    const id = c.env.requestId;
     if (error instanceof ApiError) {
       const body = { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
       return c.json({ error: body, requestId: id }, error.status);
@@ -66,5 +72,5 @@ export function createApp(logger: Logger, management: Management = {}): Hono<App
     logger.error('request failed', context);
     return c.json({ error: { code: 'internal', message: 'internal error' }, requestId: id }, 500);
   });
-  return app;
+  return app as App;
 }

@@ -1,18 +1,20 @@
-// Everything recorded about each HTTP request, in one middleware (each extra Hono middleware layer
-// costs measurable throughput): the request id, the HTTP server metrics (duration by method, route
-// template, status and error type; request body size; requests in flight), the server span when traces are
-// on, and one ECS request event. Probes and scrapes (`quiet`) are logged at debug unless `logProbes`
-// and get no span, so a kubelet polling every few seconds floods neither; they still count in the
-// metrics. https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
+// Everything recorded about each HTTP request, around the app's `fetch` rather than inside it as a
+// middleware (which would take every route off Hono's one-handler fast path): the request id (also
+// sent back as X-Request-Id), the HTTP server metrics (duration by method, route template, status and
+// error type; request body size; requests in flight), the server span when traces are on, and one
+// ECS request event. Probes and scrapes (`quiet`) are logged at debug unless `logProbes` and get no
+// span, so a kubelet polling every few seconds floods neither; they still count in the metrics.
+// https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
 import { context, type Tracer } from '@opentelemetry/api';
-import type { MiddlewareHandler } from 'hono';
+import { getPath } from 'hono/utils/url';
+import type { ServerBindings } from '../runtime/types.ts';
 import type { HttpServerRecorder } from '../telemetry/http-server-producer.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { accessEvent } from './access-event.ts';
-import type { AppEnv } from './create-app.ts';
+import type { Match, RecordingRouter } from './recording-router.ts';
 import { requestIds } from './request-id.ts';
-import { routeOf } from './route-of.ts';
-import { endServerSpan, startServerSpan } from './server-span.ts';
+import { RequestScope } from './request-scope.ts';
+import { endServerSpan, type ServerSpan, startServerSpan } from './server-span.ts';
 
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
 
@@ -24,38 +26,60 @@ export interface RequestTelemetryOptions {
   readonly logProbes: boolean;
 }
 
-export function requestTelemetry(logger: Logger, options: RequestTelemetryOptions): MiddlewareHandler<AppEnv> {
+type AppFetch = (request: Request, scope: RequestScope) => Response | Promise<Response>;
+export type ServedFetch = (request: Request, server?: ServerBindings) => Response | Promise<Response>;
+
+export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<unknown>, logger: Logger, options: RequestTelemetryOptions): ServedFetch {
   const { metrics, tracer, quiet, logProbes } = options;
   const nextId = requestIds();
-  return async (c, next) => {
+  return (request, server) => {
     const started = performance.now();
-    const method = knownMethods.has(c.req.method) ? c.req.method : '_OTHER';
-    const path = c.req.path;
-    const fromServer = c.env?.header;
-    const header = fromServer ?? ((name: string) => c.req.header(name));
-    const id = nextId(header('x-request-id'));
-    c.set('requestId', id);
-    if (c.env?.setResponseHeader) c.env.setResponseHeader('X-Request-Id', id);
-    else c.header('X-Request-Id', id);
+    const header = server?.header ?? ((name: string) => request.headers.get(name) ?? undefined);
+    const scope = new RequestScope(server, nextId(header('x-request-id')));
+    server?.setResponseHeader?.('X-Request-Id', scope.requestId);
+    const method = knownMethods.has(request.method) ? request.method : '_OTHER';
     metrics?.started(method);
-    const probe = quiet(path);
-    const span = tracer && !probe ? startServerSpan(tracer, c, method, header) : undefined;
-    try {
-      await (span ? context.with(span.context, next) : next());
-    } finally {
+    const span = tracer && !quiet(getPath(request)) ? startServerSpan(tracer, request, method, header, server) : undefined;
+    const finish = (status: number, match: Match) => {
       const seconds = (performance.now() - started) / 1000;
-      const route = routeOf(c);
-      const status = c.res.status;
       const requestBytes = byteCount(header('content-length'));
-      metrics?.finished(method, route, status, seconds, requestBytes);
-      const exchange = { method: c.req.method, path, status, seconds, requestBytes, userAgent: header('user-agent') };
-      const log = () => (probe && !logProbes ? logger.debug : logger.info)(`${c.req.method} ${path} ${status}`, accessEvent(c, exchange));
+      metrics?.finished(method, match.route, status, seconds, requestBytes);
+      const exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent: header('user-agent') };
+      const level = quiet(match.path) && !logProbes ? logger.debug : logger.info;
+      const log = () => level(`${request.method} ${match.path} ${status}`, accessEvent(scope, exchange));
       if (span) {
         context.with(span.context, log);
-        endServerSpan(span, method, route, status, c.error);
+        endServerSpan(span, method, match.route, status, scope.error);
       } else log();
+    };
+    let result: Response | Promise<Response>;
+    try {
+      result = span ? context.with(span.context, fetch, undefined, request, scope) : fetch(request, scope);
+    } catch (error) {
+      finish(500, { path: getPath(request), route: undefined });
+      throw error;
     }
+    const match = router.last();
+    const answer = (response: Response) => {
+      if (server?.setResponseHeader === undefined) setRequestId(response, scope.requestId);
+      finish(response.status, match);
+      return response;
+    };
+    if (!(result instanceof Promise)) return answer(result);
+    return result.then(answer, (error: unknown) => {
+      finish(500, match);
+      throw error;
+    });
   };
+}
+
+/** A response passed through from elsewhere can have immutable headers; it then goes without the id. */
+function setRequestId(response: Response, id: string): void {
+  try {
+    response.headers.set('X-Request-Id', id);
+  } catch {
+    // immutable headers: nothing to add to
+  }
 }
 
 function byteCount(header: string | undefined): number {

@@ -3,9 +3,9 @@
 // from the route template; the raw path is an attribute, the query string never.
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import { type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import type { Context } from 'hono';
+import { getPath } from 'hono/utils/url';
+import type { ServerBindings } from '../runtime/types.ts';
 import { contextFromHeaders } from '../telemetry/trace-context.ts';
-import type { AppEnv } from './create-app.ts';
 
 export interface ServerSpan {
   readonly span: Span;
@@ -13,18 +13,19 @@ export interface ServerSpan {
   readonly context: TraceContext;
 }
 
-export function startServerSpan(tracer: Tracer, c: Context<AppEnv>, method: string, header: (name: string) => string | undefined): ServerSpan {
+export function startServerSpan(tracer: Tracer, request: Request, method: string, header: (name: string) => string | undefined, server: ServerBindings | undefined): ServerSpan {
   const parent = contextFromHeaders(header);
   const userAgent = header('user-agent');
-  const client = c.env?.remoteAddress;
+  const client = server?.remoteAddress;
+  const path = getPath(request);
   const span = tracer.startSpan(
     method,
     {
       kind: SpanKind.SERVER,
       attributes: {
         'http.request.method': method,
-        'url.path': c.req.path,
-        'url.scheme': c.req.url.startsWith('https:') ? 'https' : 'http',
+        'url.path': path,
+        'url.scheme': request.url.startsWith('https:') ? 'https' : 'http',
         ...(userAgent ? { 'user_agent.original': userAgent } : {}),
         ...(client ? { 'client.address': client } : {}),
       },

@@ -61,7 +61,7 @@ export function ingestRoutes(store: Store, options: IngestOptions = {}): Hono<Ap
       );
       metrics.eventsAccepted(result.accepted.length, result.duplicates.length);
       metrics.enqueued('ingest', result.accepted.length);
-      return c.json({ accepted: result.accepted, duplicates: result.duplicates, requestId: c.get('requestId') }, 202);
+      return c.json({ accepted: result.accepted, duplicates: result.duplicates, requestId: c.env.requestId }, 202);
     },
   );
   return app;

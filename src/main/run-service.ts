@@ -4,14 +4,13 @@
 // signal /readyz fails at once, and the process drains phase by phase (see lifecycle/shutdown.ts).
 import { hostname } from 'node:os';
 import type { Tracer } from '@opentelemetry/api';
-import type { Hono } from 'hono';
 import { guarded, type HealthCheck } from '../../health/check.ts';
 import { monitorEventLoop } from '../../health/event-loop.ts';
 import { createHealth, type Health } from '../../health/health.ts';
 import { startHeartbeat } from '../../health/heartbeat.ts';
 import { startupSteps } from '../../health/startup.ts';
 import type { Config } from '../config/config.ts';
-import { type AppEnv, createApp, type Management, unavailableRetryAfterSeconds } from '../http/create-app.ts';
+import { type App, createApp, type Management, unavailableRetryAfterSeconds } from '../http/create-app.ts';
 import { createShutdown, type Shutdown } from '../lifecycle/shutdown.ts';
 import { handleStopSignals, stopProcess } from '../lifecycle/signals.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
@@ -48,7 +47,7 @@ export interface ServiceDefinition {
   readonly name: ServiceName;
   /** The dependencies this process cannot work without; each becomes a readiness check. */
   readonly needs: readonly ('storage' | 'messaging')[];
-  createApp(context: ServiceContext): Hono<AppEnv>;
+  createApp(context: ServiceContext): App;
   /** Background work beside the HTTP server; registers its own shutdown step. */
   start?(context: ServiceContext): Promise<void>;
 }
@@ -151,11 +150,11 @@ async function openStoreWhenReachable<T>(open: () => Promise<T>, logger: Logger,
 }
 
 /** Until storage is open: health endpoints answer, everything else is told to come back shortly. */
-function starting(logger: Logger, management: Management): Hono<AppEnv> {
+function starting(logger: Logger, management: Management): App {
   const app = createApp(logger, management);
   app.all('*', (c) => {
     c.header('Retry-After', String(unavailableRetryAfterSeconds));
-    return c.json({ error: { code: 'unavailable', message: 'starting up: retry shortly' }, requestId: c.get('requestId') }, 503);
+    return c.json({ error: { code: 'unavailable', message: 'starting up: retry shortly' }, requestId: c.env.requestId }, 503);
   });
   return app;
 }

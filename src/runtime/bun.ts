@@ -1,12 +1,28 @@
 // Bun adapter: Bun.serve and bun:sqlite.
 import { Database } from 'bun:sqlite';
-import type { FetchHandler, HttpServer, Runtime, ServeOptions, SqliteDatabase } from './types.ts';
+import type { Server } from 'bun';
+import type { FetchHandler, HttpServer, Runtime, ServeOptions, ServerBindings, SqliteDatabase } from './types.ts';
+
+/** The client's address is looked up only when something asks for it. */
+class BunBindings implements ServerBindings {
+  readonly #request: Request;
+  readonly #server: Server<undefined>;
+
+  constructor(request: Request, server: Server<undefined>) {
+    this.#request = request;
+    this.#server = server;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#server.requestIP(this.#request)?.address;
+  }
+}
 
 async function serve(fetch: FetchHandler, options: ServeOptions): Promise<HttpServer> {
   const server = Bun.serve({
     hostname: options.hostname,
     port: options.port,
-    fetch: (request, bunServer) => fetch(request, { remoteAddress: bunServer.requestIP(request)?.address }),
+    fetch: (request, bunServer) => fetch(request, new BunBindings(request, bunServer)),
   });
   return {
     port: server.port ?? options.port,

@@ -6,24 +6,27 @@ import type { LogFormat, LogLevel } from '../config/config.ts';
 
 export type Fields = Record<string, unknown>;
 
+/** Leaf values under their dotted names (`http.request.method`), as log-record attributes take them. */
+export type FlatFields = Record<string, string | number | boolean | readonly string[]>;
+
 /**
  * An event's fields already serialised as JSON members (no braces) for the hot path, with the same
- * fields as an object for text lines and log records, built only when one of those asks.
+ * fields under dotted names for text lines and log records, built only when one of those asks.
  */
 export class Serialized {
   readonly json: string;
-  readonly fields: () => Fields;
+  readonly flat: () => FlatFields;
 
-  constructor(json: string, fields: () => Fields) {
+  constructor(json: string, flat: () => FlatFields) {
     this.json = json;
-    this.fields = fields;
+    this.flat = flat;
   }
 }
 
 export type EventFields = Fields | Serialized;
 
 /** Where else an event goes besides stdout (OpenTelemetry log records); `bindings` are a child's. */
-export type LogSink = (level: LogLevel, message: string, fields: Fields | undefined, bindings: Fields) => void;
+export type LogSink = (level: LogLevel, message: string, fields: EventFields | undefined, bindings: Fields) => void;
 
 export interface Logger {
   debug(message: string, fields?: EventFields): void;
@@ -72,11 +75,11 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
     const line =
       options.format === 'json'
         ? (message: string, fields?: EventFields) => options.write(jsonLine(level, message, fields, suffix, correlate))
-        : (message: string, fields?: EventFields) => options.write(textLine(options.service, level, message, fields instanceof Serialized ? fields.fields() : fields));
+        : (message: string, fields?: EventFields) => options.write(textLine(options.service, level, message, fields));
     if (sink === undefined) return line;
     return (message: string, fields?: EventFields) => {
       line(message, fields);
-      sink(level, message, fields instanceof Serialized ? fields.fields() : fields, bindings);
+      sink(level, message, fields, bindings);
     };
   };
   return {
@@ -100,8 +103,16 @@ function timestamp(): string {
   return stamp;
 }
 
+// Only these need escaping in a JSON string (lone surrogates so that the line stays valid UTF-8).
+const escaped = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify` of a string, without its cost for the common string that needs no escaping. */
+export function quote(text: string): string {
+  return escaped.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, correlate: boolean): string {
-  const head = `{"@timestamp":"${timestamp()}","log.level":"${level}","message":${JSON.stringify(message)}`;
+  const head = `{"@timestamp":"${timestamp()}","log.level":"${level}","message":${quote(message)}`;
   const middle = fields === undefined ? '' : fields instanceof Serialized ? `,${fields.json}` : `,${JSON.stringify(fields).slice(1, -1)}`;
   return `${head}${middle === ',' ? '' : middle}${correlate ? traceFields() : ''},${suffix}\n`;
 }
@@ -112,7 +123,7 @@ function traceFields(): string {
   return span === undefined ? '' : `,"trace.id":"${span.traceId}","span.id":"${span.spanId}"`;
 }
 
-function textLine(service: string, level: LogLevel, message: string, fields: Fields | undefined): string {
+function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined): string {
   const pairs: string[] = [];
   if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
   const extra = pairs.length === 0 ? '' : ` ${pairs.join(' ')}`;
@@ -120,7 +131,12 @@ function textLine(service: string, level: LogLevel, message: string, fields: Fie
 }
 
 /** Visits every leaf of nested fields under its dotted name (`http.request.method`); arrays are leaves. */
-export function forEachField(fields: Fields, visit: (name: string, value: unknown) => void, prefix = ''): void {
+export function forEachField(fields: EventFields, visit: (name: string, value: unknown) => void, prefix = ''): void {
+  if (fields instanceof Serialized) {
+    const flat = fields.flat();
+    for (const name in flat) visit(name, flat[name]);
+    return;
+  }
   for (const key in fields) {
     const value = fields[key];
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) forEachField(value as Fields, visit, `${prefix}${key}.`);

@@ -5,7 +5,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
-import { type Fields, forEachField, type LogSink } from '../logger.ts';
+import { type EventFields, type Fields, forEachField, type LogSink } from '../logger.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
 import { logRecordExporter } from './exporters.ts';
 
@@ -45,7 +45,7 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
 }
 
 /** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept. */
-function attributesOf(bindings: Fields, fields: Fields | undefined): Record<string, AttributeValue> {
+function attributesOf(bindings: Fields, fields: EventFields | undefined): Record<string, AttributeValue> {
   const into: Record<string, AttributeValue> = {};
   const keep = (name: string, value: unknown) => {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into[name] = value;

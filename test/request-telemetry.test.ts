@@ -1,0 +1,66 @@
+// Request telemetry wraps the app's fetch instead of running as a middleware, and learns each
+// request's route from the router's match. Requests that overlap must still each be counted under
+// their own route, a middleware's answer under the route it guarded, and a thrown error as a 500
+// with the request id in the answer and the log.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApiError } from '../src/http/api-error.ts';
+import { createApp } from '../src/http/create-app.ts';
+import { createLogger } from '../src/telemetry/logger.ts';
+import { createMetrics } from '../src/telemetry/metrics.ts';
+import { processResource } from '../src/telemetry/resource.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function instrumentedApp() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void lines.push(JSON.parse(line)) });
+  const metrics = createMetrics(processResource({ service: 'test', version: '0', instanceId: 'i', host: 'h', pid: 1 }), { path: '/metrics' });
+  const app = createApp(logger, { metrics });
+  return { app, lines, metrics };
+}
+
+function count(text: string, method: string, status: number, route: string): number {
+  const pattern = new RegExp(`^http_server_request_duration_seconds_count\\{http_request_method="${method}",http_response_status_code="${status}",http_route="${route.replaceAll('/', '\\/')}"[^}]*\\} (\\d+)$`, 'm');
+  return Number(pattern.exec(text)?.[1] ?? 0);
+}
+
+test('overlapping requests are each counted under their own route', async () => {
+  const { app, metrics } = instrumentedApp();
+  app.get('/slow/:id', async (c) => {
+    await pause(Number(c.req.param('id')) % 7);
+    return c.json({ ok: true });
+  });
+  app.post('/fast', (c) => c.json({ ok: true }, 201));
+  app.use('/guarded/*', async () => {
+    throw new ApiError('unauthorized', 'no');
+  });
+  app.get('/guarded/:thing', (c) => c.json({ ok: true }));
+  const answers = await Promise.all(
+    Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? app.request(`/slow/${i}`) : i % 3 === 1 ? app.request('/fast', { method: 'POST' }) : app.request(`/guarded/${i}`))),
+  );
+  assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200, 201, 401]));
+  const text = await metrics.scrape();
+  assert.equal(count(text, 'GET', 200, '/slow/:id'), 20);
+  assert.equal(count(text, 'POST', 201, '/fast'), 20);
+  assert.equal(count(text, 'GET', 401, '/guarded/:thing'), 20, 'the route the middleware guarded');
+  assert.match(text, /^http_server_active_requests\{http_request_method="GET"\} 0$/m);
+  await metrics.shutdown();
+});
+
+test('every answer carries its request id; a failure is a 500 whose id matches its log lines', async () => {
+  const { app, lines } = instrumentedApp();
+  app.get('/boom', () => {
+    throw new Error('exploded');
+  });
+  const ok = await app.request('/nowhere', { headers: { 'x-request-id': 'caller-chosen-1' } });
+  assert.equal(ok.status, 404);
+  assert.equal(ok.headers.get('x-request-id'), 'caller-chosen-1');
+  const failed = await app.request('/boom');
+  assert.equal(failed.status, 500);
+  const id = failed.headers.get('x-request-id');
+  assert.ok(id);
+  assert.deepEqual(await failed.json(), { error: { code: 'internal', message: 'internal error' }, requestId: id });
+  const logged = lines.filter((line) => (line.http as { request?: { id?: string } } | undefined)?.request?.id === id);
+  assert.deepEqual(logged.map((line) => line.message), ['request failed', 'GET /boom 500']);
+});
