@@ -1,9 +1,12 @@
-// Writes log lines to a file descriptor (stdout) without ever blocking the event loop: one
-// asynchronous fs.write in flight at a time, lines arriving meanwhile are batched into the next one,
-// and when the reader is slower than the producer the buffer stops at a bound and further lines are
-// dropped and counted, so memory stays flat. `flushSync` empties what is left when the process must
-// exit now. (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would stall
-// every request.)
+// Writes log lines to a file descriptor (stdout) without ever blocking the event loop. Lines are
+// appended to one pending string (the runtime joins the pieces once, when it is written); one
+// asynchronous fs.write is in flight at a time and takes everything pending when it starts. Lines
+// wait up to `lingerMs`, or until 64 KiB are pending, before a write starts: an asynchronous write
+// costs about 10 µs, so one write per line or per event-loop turn would cost more than the lines.
+// When the reader is slower than the producer, pending text stops at a bound and further lines are
+// dropped and counted, so memory stays flat. `flushSync` empties what is left when the process
+// must exit now. (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would
+// stall every request.)
 import { write, writeSync } from 'node:fs';
 
 export interface LineWriter {
@@ -16,13 +19,17 @@ export interface LineWriter {
   readonly dropped: number;
 }
 
+const batchChars = 64 * 1024;
+const lingerMs = 10;
+
 export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): LineWriter {
-  // One growing string, not an array to join: the runtime writes it out in one copy.
   let pending = '';
   let inFlight = false;
-  let scheduled = false;
   let dropped = 0;
   let waiters: (() => void)[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Pending lines have waited long enough: write them once the write in flight is done. */
+  let due = false;
 
   const settle = () => {
     if (inFlight || pending !== '') return;
@@ -35,27 +42,30 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     write(fd, data, offset, data.length - offset, null, (error, written) => {
       if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeAll(data, offset), 10);
       if (!error && offset + written < data.length) return writeAll(data, offset + written);
-      // A write error (the reader went away) loses this batch; logging must never take the process down.
-      inFlight = false;
-      pump();
+      done();
     });
   };
 
-  const writeText = (text: string) => {
-    write(fd, text, null, 'utf8', (error, written) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeText(text), 10);
-      if (!error && written < Buffer.byteLength(text)) return writeAll(Buffer.from(text), written);
-      inFlight = false;
-      pump();
-    });
+  // A write error (the reader went away) loses that batch; logging must never take the process down.
+  const done = () => {
+    inFlight = false;
+    pump(due || waiters.length > 0 || pending.length >= batchChars);
   };
 
-  const pump = () => {
-    if (inFlight || pending === '') return settle();
+  /** Starts a write of everything pending, if there is one to start and it is time. */
+  const pump = (now: boolean) => {
+    if (inFlight || !now || pending === '') return settle();
     const text = pending;
     pending = '';
+    due = false;
     inFlight = true;
-    writeText(text);
+    writeAll(Buffer.from(text), 0);
+  };
+
+  const linger = () => {
+    timer = undefined;
+    due = true;
+    pump(true);
   };
 
   return {
@@ -65,17 +75,12 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
         return;
       }
       pending += line;
-      if (!inFlight && !scheduled) {
-        scheduled = true;
-        setImmediate(() => {
-          scheduled = false;
-          pump();
-        });
-      }
+      if (pending.length >= batchChars) pump(true);
+      else if (timer === undefined) timer = setTimeout(linger, lingerMs);
     },
     flush: () => new Promise((resolve) => {
       waiters.push(resolve);
-      pump();
+      pump(true);
     }),
     flushSync: () => {
       if (pending === '') return;
