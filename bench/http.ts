@@ -1,9 +1,9 @@
 #!/usr/bin/env bun
-// bench/http: requests/s and p99 latency of Lumetry's default configuration against plain Hono on
-// the same runtime, in the same run. Each server is pinned to one core (taskset), wrk to the other;
-// POST of a 1 KB JSON body, 50 connections. Request logs go to /dev/null (a shipper's pipe would
-// be read just as fast). Needs wrk and taskset (Debian packages).
-//   npx bun bench/http.ts [--seconds 10] [--write docs/performance.md]
+// bench/http: requests/s and p99 latency of Lumetry's default and everything-on configurations
+// against plain Hono on the same runtime, in the same run. The servers are pinned to one core
+// (taskset), wrk to the other; POST of a 1 KB JSON body, 50 connections. Request logs go to
+// /dev/null (a shipper's pipe would be read just as fast). Needs wrk and taskset (Debian packages).
+//   npx bun bench/http.ts [--rounds 8] [--slice 2] [--write docs/performance.md]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,9 @@ import { parseArgs } from 'node:util';
 import { writeSection } from './report.ts';
 import { runtimes, root, wholeFlag } from './setup.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, write: { type: 'string' } } });
-const seconds = wholeFlag(values.seconds, '--seconds', 2);
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, slice: { type: 'string', default: '2' }, write: { type: 'string' } } });
+const rounds = wholeFlag(values.rounds, '--rounds', 1);
+const slice = wholeFlag(values.slice, '--slice', 1);
 const body = JSON.stringify({ type: 'order.created', data: { customer: 'c-1234', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, qty: i + 1, price: 9.99 })), note: 'x'.repeat(300) } });
 const script = join(tmpdir(), 'lumetry-bench-post.lua');
 writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
@@ -32,13 +33,16 @@ function portOf(child: ChildProcess): Promise<number> {
 const sink = spawn('taskset', ['-c', '0', runtimes.bun, join(root, 'bench/otlp-sink.ts')], { stdio: ['ignore', 'ignore', 'pipe'] });
 const sinkUrl = `http://127.0.0.1:${await portOf(sink)}`;
 
-async function measure(runtime: keyof typeof runtimes, mode: 'bare' | 'lumetry' | 'everything') {
+type Mode = 'bare' | 'lumetry' | 'everything';
+const modes: readonly Mode[] = ['bare', 'lumetry', 'everything'];
+
+async function startServer(runtime: keyof typeof runtimes, mode: Mode) {
   const server = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/http-server.ts'), mode, sinkUrl], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
-  const port = await portOf(server);
-  const url = `http://127.0.0.1:${port}/v1/echo`;
-  spawnSync('taskset', ['-c', '0', 'wrk', '-t1', '-c50', '-d2s', '-s', script, url]);
-  const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
-  server.kill('SIGKILL');
+  return { server, url: `http://127.0.0.1:${await portOf(server)}/v1/echo` };
+}
+
+function load(url: string, duration: number) {
+  const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${duration}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(run.stdout);
   const p99ms = p99 ? Number(p99[1]) * (p99[2] === 'us' ? 0.001 : p99[2] === 's' ? 1000 : 1) : Number.NaN;
@@ -46,23 +50,54 @@ async function measure(runtime: keyof typeof runtimes, mode: 'bare' | 'lumetry' 
   return { rps, p99ms };
 }
 
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * The three servers run side by side, each loaded in turn for one slice at a time, so that a
+ * slower stretch of this shared machine falls on all of them alike rather than on whichever ran then.
+ */
+async function measure(runtime: keyof typeof runtimes) {
+  const servers = await Promise.all(modes.map((mode) => startServer(runtime, mode)));
+  for (const { url } of servers) load(url, 2);
+  const slices = modes.map(() => ({ rps: [] as number[], p99ms: [] as number[] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, { url }] of servers.entries()) {
+      // A moment for the last server's batched work (log writes, OTLP exports) to finish first.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const { rps, p99ms } = load(url, slice);
+      slices[i]!.rps.push(rps);
+      slices[i]!.p99ms.push(p99ms);
+    }
+  }
+  for (const { server } of servers) server.kill('SIGKILL');
+  const bareRps = slices[0]!.rps;
+  const [bare, lumetry, everything] = slices.map(({ rps, p99ms }) => ({
+    rps: rps.reduce((a, b) => a + b, 0) / rps.length,
+    p99ms: median(p99ms),
+    ratios: rps.map((value, i) => value / bareRps[i]!),
+  }));
+  return { bare: bare!, lumetry: lumetry!, everything: everything! };
+}
+
 const rows: string[] = [];
 const labels = { lumetry: 'default (Prometheus + ECS logs)', everything: 'everything on (OTLP traces 100%, metrics, logs)' };
 for (const runtime of ['bun', 'node'] as const) {
-  const bare = await measure(runtime, 'bare');
+  const results = await measure(runtime);
+  const { bare } = results;
   for (const mode of ['lumetry', 'everything'] as const) {
-    const result = await measure(runtime, mode);
+    const result = results[mode];
     console.log(JSON.stringify({ runtime, mode, bare, result }));
-    const cells = [runtime, labels[mode], Math.round(bare.rps).toLocaleString('en'), Math.round(result.rps).toLocaleString('en'), `${(result.rps / bare.rps).toFixed(2)}x`, bare.p99ms.toFixed(2), result.p99ms.toFixed(2), (result.p99ms - bare.p99ms).toFixed(2)];
+    const spread = `${Math.min(...result.ratios).toFixed(2)}–${Math.max(...result.ratios).toFixed(2)}`;
+    const cells = [runtime, labels[mode], Math.round(bare.rps).toLocaleString('en'), Math.round(result.rps).toLocaleString('en'), `${(result.rps / bare.rps).toFixed(2)}x`, spread, bare.p99ms.toFixed(2), result.p99ms.toFixed(2), (result.p99ms - bare.p99ms).toFixed(2)];
     rows.push(`| ${cells.join(' | ')} |`);
   }
 }
 sink.kill('SIGKILL');
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)}: POST of ${body.length} bytes of JSON, wrk with 50 connections for ${seconds} s on core 0 (with the OTLP endpoint), the server alone on core 1.`,
+  `Measured ${new Date().toISOString().slice(0, 10)}: POST of ${body.length} bytes of JSON, wrk with 50 connections on core 0 (with the OTLP endpoint), the servers on core 1, loaded in turn for ${rounds} rounds of ${slice} s each. Ratio: of mean requests/s; range: lowest and highest ratio of one round; p99: median over the rounds.`,
   '',
-  '| runtime | Lumetry configuration | plain Hono req/s | Lumetry req/s | ratio | plain p99 (ms) | Lumetry p99 (ms) | p99 difference (ms) |',
-  '|---|---|---|---|---|---|---|---|',
+  '| runtime | Lumetry configuration | plain Hono req/s | Lumetry req/s | ratio | range over rounds | plain p99 (ms) | Lumetry p99 (ms) | p99 difference (ms) |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 console.log(`\n${table}`);

@@ -34,7 +34,7 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
   const nextId = requestIds();
   return (request, server) => {
     const started = performance.now();
-    const header = server?.header ?? ((name: string) => request.headers.get(name) ?? undefined);
+    const header = (name: string) => (server?.header ? server.header(name) : (request.headers.get(name) ?? undefined));
     const scope = new RequestScope(server, nextId(header('x-request-id')));
     server?.setResponseHeader?.('X-Request-Id', scope.requestId);
     const method = knownMethods.has(request.method) ? request.method : '_OTHER';

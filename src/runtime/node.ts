@@ -17,18 +17,18 @@ class NodeBindings implements ServerBindings {
     this.#outgoing = outgoing;
   }
 
-  readonly setResponseHeader = (name: string, value: string): void => {
+  setResponseHeader(name: string, value: string): void {
     this.#outgoing.setHeader(name, value);
-  };
+  }
 
   get remoteAddress(): string | undefined {
     return this.#incoming.socket.remoteAddress;
   }
 
-  readonly header = (name: string): string | undefined => {
+  header(name: string): string | undefined {
     const value = this.#incoming.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
-  };
+  }
 }
 
 function serve(fetch: FetchHandler, options: ServeOptions): Promise<HttpServer> {

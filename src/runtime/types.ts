@@ -8,12 +8,12 @@ export interface ServerBindings {
    * A request header (lower-case name) read without building the Request's Headers object, where
    * the server has a cheaper source (Node: the parsed IncomingMessage). Absent: use the Request.
    */
-  readonly header?: (name: string) => string | undefined;
+  header?(name: string): string | undefined;
   /**
    * Adds a response header without building the Response's Headers object, where the server can
    * (Node: on the ServerResponse, merged when the response is written). Absent: set it on the Response.
    */
-  readonly setResponseHeader?: (name: string, value: string) => void;
+  setResponseHeader?(name: string, value: string): void;
 }
 
 export type FetchHandler = (request: Request, bindings: ServerBindings) => Response | Promise<Response>;

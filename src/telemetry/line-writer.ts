@@ -24,6 +24,7 @@ const lingerMs = 10;
 
 export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): LineWriter {
   let pending = '';
+  const scratch = Buffer.allocUnsafe(batchChars * 4);
   let inFlight = false;
   let dropped = 0;
   let waiters: (() => void)[] = [];
@@ -38,10 +39,10 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     for (const resolve of done) resolve();
   };
 
-  const writeAll = (data: Buffer, offset: number) => {
-    write(fd, data, offset, data.length - offset, null, (error, written) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeAll(data, offset), 10);
-      if (!error && offset + written < data.length) return writeAll(data, offset + written);
+  const writeAll = (data: Buffer, offset: number, end = data.length) => {
+    write(fd, data, offset, end - offset, null, (error, written) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeAll(data, offset, end), 10);
+      if (!error && offset + written < end) return writeAll(data, offset + written, end);
       done();
     });
   };
@@ -59,7 +60,9 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     pending = '';
     due = false;
     inFlight = true;
-    writeAll(Buffer.from(text), 0);
+    // One buffer, reused: a UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (text.length * 3 <= scratch.length) writeAll(scratch, 0, scratch.write(text));
+    else writeAll(Buffer.from(text), 0);
   };
 
   const linger = () => {
