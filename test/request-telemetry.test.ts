@@ -1,11 +1,13 @@
 // Request telemetry wraps the app's fetch instead of running as a middleware, and learns each
 // request's route from the router's match. Requests that overlap must still each be counted under
 // their own route, a middleware's answer under the route it guarded, and a thrown error as a 500
-// with the request id in the answer and the log.
+// with the request id in the answer and the log. A client that hangs up early is still logged with
+// its address.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from '../src/http/api-error.ts';
 import { createApp } from '../src/http/create-app.ts';
+import { loadRuntime } from '../src/runtime/index.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createMetrics } from '../src/telemetry/metrics.ts';
 import { processResource } from '../src/telemetry/resource.ts';
@@ -63,4 +65,26 @@ test('every answer carries its request id; a failure is a 500 whose id matches i
   assert.deepEqual(await failed.json(), { error: { code: 'internal', message: 'internal error' }, requestId: id });
   const logged = lines.filter((line) => (line.http as { request?: { id?: string } } | undefined)?.request?.id === id);
   assert.deepEqual(logged.map((line) => line.message), ['request failed', 'GET /boom 500']);
+});
+
+test('a client that hangs up before the answer is still logged with its address', { timeout: 20_000 }, async () => {
+  const { app, lines } = instrumentedApp();
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  app.get('/slow', async (c) => {
+    await pause(300);
+    setTimeout(finished, 50);
+    return c.json({ ok: true });
+  });
+  const server = await (await loadRuntime()).serve((request, bindings) => app.fetch(request, bindings), { hostname: '127.0.0.1', port: 0 });
+  const aborted = new AbortController();
+  const answer = fetch(`http://127.0.0.1:${server.port}/slow`, { signal: aborted.signal });
+  await pause(100);
+  aborted.abort();
+  await assert.rejects(answer);
+  await done;
+  await server.stop();
+  const event = lines.find((line) => line.message === 'GET /slow 200');
+  assert.ok(event, 'the request event was written');
+  assert.deepEqual(event.client, { address: '127.0.0.1', ip: '127.0.0.1' });
 });

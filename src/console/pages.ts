@@ -38,7 +38,7 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
   app.get('/login', (c) => c.html(loginPage()));
 
   app.post('/login', async (c) => {
-    const client = c.env.server?.remoteAddress ?? 'unknown';
+    const client = c.env.clientAddress ?? 'unknown';
     refuseCrossSite(c);
     const wait = limiter.retryAfterMs(client);
     if (wait > 0) {

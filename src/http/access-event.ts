@@ -21,8 +21,7 @@ export function accessEvent(scope: RequestScope, exchange: Exchange): Serialized
   const { method, path, status, requestBytes, userAgent } = exchange;
   const outcome = status >= 400 ? 'failure' : 'success';
   const duration = Math.round(exchange.seconds * 1e9);
-  const { requestId: id, tenantId, apiKeyId: keyId } = scope;
-  const address = scope.server?.remoteAddress;
+  const { requestId: id, tenantId, apiKeyId: keyId, clientAddress: address } = scope;
   const sized = requestBytes >= 0;
   let json =
     `"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"${outcome}","duration":${duration}},` +

@@ -17,8 +17,6 @@ export type AppEnv = {
   Bindings: RequestScope;
   Variables: {
     tenantId: string;
-    /** The id (never the secret) of the API key behind the request. */
-    apiKeyId: string;
     /** The caller's key (or the key behind its session) may see operator views. */
     admin: boolean;
     /** Console requests made with a session cookie: the token its forms must send back. */

@@ -8,6 +8,8 @@ import type { AppEnv } from './create-app.ts';
 export class RequestScope {
   readonly server: ServerBindings | undefined;
   readonly requestId: string;
+  /** Read when the request arrives: once the client has gone, the runtime no longer knows it. */
+  readonly clientAddress: string | undefined;
   /** The tenant (organization.id) of an authenticated request. */
   tenantId: string | undefined = undefined;
   /** The API key (user.id) behind an authenticated request. */
@@ -18,6 +20,7 @@ export class RequestScope {
   constructor(server: ServerBindings | undefined, requestId: string) {
     this.server = server;
     this.requestId = requestId;
+    this.clientAddress = server?.remoteAddress;
   }
 }
 
@@ -31,7 +34,6 @@ export interface Caller {
 export function actAs(c: Context<AppEnv>, caller: Caller): void {
   c.set('tenantId', caller.tenantId);
   c.set('admin', caller.admin);
-  c.set('apiKeyId', caller.apiKeyId);
   c.env.tenantId = caller.tenantId;
   c.env.apiKeyId = caller.apiKeyId;
 }

@@ -39,7 +39,7 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
     server?.setResponseHeader?.('X-Request-Id', scope.requestId);
     const method = knownMethods.has(request.method) ? request.method : '_OTHER';
     metrics?.started(method);
-    const span = tracer && !quiet(getPath(request)) ? startServerSpan(tracer, request, method, header, server) : undefined;
+    const span = tracer && !quiet(getPath(request)) ? startServerSpan(tracer, request, method, header, scope.clientAddress) : undefined;
     const finish = (status: number, match: Match) => {
       const seconds = (performance.now() - started) / 1000;
       const requestBytes = byteCount(header('content-length'));
@@ -56,7 +56,8 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
     try {
       result = span ? context.with(span.context, fetch, undefined, request, scope) : fetch(request, scope);
     } catch (error) {
-      finish(500, { path: getPath(request), route: undefined });
+      // Hono matches before anything that can throw.
+      finish(500, router.last());
       throw error;
     }
     const match = router.last();

@@ -4,7 +4,6 @@
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import { type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { getPath } from 'hono/utils/url';
-import type { ServerBindings } from '../runtime/types.ts';
 import { contextFromHeaders } from '../telemetry/trace-context.ts';
 
 export interface ServerSpan {
@@ -13,10 +12,9 @@ export interface ServerSpan {
   readonly context: TraceContext;
 }
 
-export function startServerSpan(tracer: Tracer, request: Request, method: string, header: (name: string) => string | undefined, server: ServerBindings | undefined): ServerSpan {
+export function startServerSpan(tracer: Tracer, request: Request, method: string, header: (name: string) => string | undefined, client: string | undefined): ServerSpan {
   const parent = contextFromHeaders(header);
   const userAgent = header('user-agent');
-  const client = server?.remoteAddress;
   const path = getPath(request);
   const span = tracer.startSpan(
     method,
