@@ -51,3 +51,19 @@ export async function logRecordExporter(settings: OtlpExport) {
   if (settings.protocol === 'grpc') return new (await import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter(await grpcOptions(settings));
   return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(await httpOptions(settings));
 }
+
+/** A trace exporter for records we encode ourselves (`encode`), over the SDK's transport for the protocol. */
+export async function encodedSpanExporter<T>(settings: OtlpExport, encode: (records: T[]) => Uint8Array) {
+  const { OTLPExporterBase } = await import('@opentelemetry/otlp-exporter-base');
+  const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+  const serializer = { serializeRequest: encode, deserializeResponse: (data: Uint8Array) => ProtobufTraceSerializer.deserializeResponse(data) };
+  const counting = { name: 'span' as const, countItems: (records: T[]) => records.length };
+  if (settings.protocol === 'grpc') {
+    const { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } = await import('@opentelemetry/otlp-grpc-exporter-base');
+    const options = convertLegacyOtlpGrpcOptions(await grpcOptions(settings), 'TRACES');
+    return new OTLPExporterBase(createOtlpGrpcExportDelegate(options, serializer, 'otlp_grpc_span_exporter', counting, undefined, 'TraceExportService', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'));
+  }
+  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import('@opentelemetry/otlp-exporter-base/node-http');
+  const options = convertLegacyHttpOptions(await httpOptions(settings), 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, 'otlp_http_span_exporter', counting, undefined));
+}

@@ -1,13 +1,16 @@
 // Traces on: a TracerProvider with the configured sampler whose finished spans go through a bounded
-// queue to the OTLP exporter, and an AsyncLocalStorage context manager so the active span follows
+// queue to the OTLP exporter; server spans, one per request, are lighter records encoded by us
+// (server-spans.ts) through a queue of their own; and an AsyncLocalStorage context manager so the active span follows
 // each request and job across awaits (storage spans and log lines find their parent that way).
-import { context, TraceFlags, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, TraceFlags, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type Sampler, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type Sampler, type SpanExporter, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
-import { spanExporter } from './exporters.ts';
+import { encodedSpanExporter, spanExporter } from './exporters.ts';
+import { ProtobufWriter } from './protobuf-writer.ts';
+import { encodeServerSpans, type ServerSpanRecord, withServerSpans } from './server-spans.ts';
 
 export interface SpanExport {
   readonly tracer: Tracer;
@@ -15,9 +18,29 @@ export interface SpanExport {
 }
 
 export async function startSpanExport(settings: OtlpExport, config: TelemetryConfig, resource: Resource, report: ExportReport): Promise<SpanExport> {
+  const rootSampler = sampler(config.sampler);
+  const sdkSpans = await boundedProcessor(await spanExporter(settings), settings, config, report);
+  const writer = new ProtobufWriter();
+  // The batch processor passes on whatever it was given: here, only server span records.
+  const encoded = await encodedSpanExporter(settings, (records: ServerSpanRecord[]) => encodeServerSpans(records, resource, writer));
+  const serverSpans = await boundedProcessor(encoded as unknown as SpanExporter, settings, config, report);
+  const provider = new TracerProvider({ resource, sampler: rootSampler, spanProcessors: [sdkSpans] });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  return {
+    tracer: withServerSpans(provider.getTracer('lumetry'), rootSampler, resource, (record) => serverSpans.onEnd(record as never), SpanKind.SERVER),
+    shutdown: async () => {
+      await Promise.all([provider.shutdown(), serverSpans.shutdown()]);
+      context.disable();
+    },
+  };
+}
+
+/** A batch processor behind an admission gate, its exporter counted: every lost span is in the drop counter. */
+async function boundedProcessor(spanExporter: SpanExporter, settings: OtlpExport, config: TelemetryConfig, report: ExportReport): Promise<SpanProcessor> {
   const { maxQueueSize, maxBatchSize, delayMs } = config.spans;
   const gate = queueGate(maxQueueSize, () => report.dropped('traces', 'queue_full', 1));
-  const exporter = accounted(await spanExporter(settings), 'traces', report, (spans: readonly unknown[]) => spans.length, gate.release);
+  const exporter = accounted(spanExporter, 'traces', report, (spans: readonly unknown[]) => spans.length, gate.release);
   const batch = new BatchSpanProcessor({
     exporter,
     // The gate bounds the queue; the processor's own limit is never reached, so every drop is counted.
@@ -26,7 +49,7 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
     scheduledDelayMillis: delayMs,
     exportTimeoutMillis: settings.timeoutMs + 1_000,
   });
-  const processor: SpanProcessor = {
+  return {
     onStart: (span, parent) => batch.onStart(span, parent),
     // Only sampled spans are exported (the batch processor ignores the rest), so only they take room.
     onEnd: (span) => {
@@ -34,16 +57,6 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
     },
     forceFlush: () => batch.forceFlush(),
     shutdown: () => batch.shutdown(),
-  };
-  const provider = new TracerProvider({ resource, sampler: sampler(config.sampler), spanProcessors: [processor] });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-  return {
-    tracer: provider.getTracer('lumetry'),
-    shutdown: async () => {
-      await provider.shutdown();
-      context.disable();
-    },
   };
 }
 

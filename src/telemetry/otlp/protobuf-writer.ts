@@ -1,0 +1,150 @@
+// The protobuf wire format, as much of it as OTLP span encoding needs: varints, fixed-width
+// numbers, strings, bytes and nested messages. A nested message reserves five bytes for its length
+// and moves its content back once the length is known. Members are TypeScript-private rather than
+// `#`-private: JavaScriptCore calls `#` methods markedly slower (2.5 against 4.2 µs a span here).
+// https://protobuf.dev/programming-guides/encoding/
+const encoder = new TextEncoder();
+
+export function varintLength(value: number): number {
+  let bytes = 1;
+  for (let rest = value; rest > 0x7f; rest = Math.floor(rest / 0x80)) bytes++;
+  return bytes;
+}
+
+/** UTF-8 length; for ASCII, the string's own length without encoding it. */
+export function utf8Length(value: string): number {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return encoder.encode(value).length;
+  return value.length;
+}
+
+function nibble(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+}
+
+export class ProtobufWriter {
+  private buffer = new Uint8Array(64 * 1024);
+  private view = new DataView(this.buffer.buffer);
+  private position = 0;
+  private readonly open: number[] = [];
+
+  private reserve(bytes: number): void {
+    if (this.position + bytes <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.position + bytes));
+    grown.set(this.buffer.subarray(0, this.position));
+    this.buffer = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  private varint(value: number): void {
+    this.reserve(10);
+    let rest = value;
+    while (rest > 0x7f) {
+      this.buffer[this.position++] = (rest % 0x80) | 0x80;
+      rest = Math.floor(rest / 0x80);
+    }
+    this.buffer[this.position++] = rest;
+  }
+
+  private tag(field: number, wireType: number): void {
+    this.varint(field * 8 + wireType);
+  }
+
+  /** A non-negative integer below 2^53. */
+  uint(field: number, value: number): void {
+    this.tag(field, 0);
+    this.varint(value);
+  }
+
+  bool(field: number, value: boolean): void {
+    this.uint(field, value ? 1 : 0);
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, 1);
+    this.reserve(8);
+    this.view.setFloat64(this.position, value, true);
+    this.position += 8;
+  }
+
+  fixed32(field: number, value: number): void {
+    this.tag(field, 5);
+    this.reserve(4);
+    this.view.setUint32(this.position, value, true);
+    this.position += 4;
+  }
+
+  fixed64(field: number, value: bigint): void {
+    this.tag(field, 1);
+    this.reserve(8);
+    this.view.setBigUint64(this.position, value, true);
+    this.position += 8;
+  }
+
+  string(field: number, value: string): void {
+    this.tag(field, 2);
+    this.stringBody(value, utf8Length(value));
+  }
+
+  /** A string's length and bytes, its UTF-8 length known (`utf8Length`). */
+  private stringBody(value: string, length: number): void {
+    this.varint(length);
+    this.reserve(length);
+    if (length === value.length) {
+      for (let i = 0; i < length; i++) this.buffer[this.position++] = value.charCodeAt(i);
+    } else this.position += encoder.encodeInto(value, this.buffer.subarray(this.position)).written;
+  }
+
+  /** A message holding one string field (`inner`): KeyValue keys and AnyValue strings. */
+  stringMessage(field: number, inner: number, value: string): void {
+    const length = utf8Length(value);
+    this.tag(field, 2);
+    this.varint(1 + varintLength(length) + length);
+    this.tag(inner, 2);
+    this.stringBody(value, length);
+  }
+
+  /** Bytes given as hexadecimal (trace and span ids). */
+  hex(field: number, value: string): void {
+    this.tag(field, 2);
+    this.varint(value.length / 2);
+    this.reserve(value.length / 2);
+    for (let i = 0; i < value.length; i += 2) this.buffer[this.position++] = nibble(value.charCodeAt(i)) * 16 + nibble(value.charCodeAt(i + 1));
+  }
+
+  /** The tag and length of a nested message whose content the caller writes next. */
+  lengthDelimited(field: number, length: number): void {
+    this.tag(field, 2);
+    this.varint(length);
+  }
+
+  /** Starts a nested message; `end` closes the innermost one. */
+  begin(field: number): void {
+    this.tag(field, 2);
+    this.reserve(5);
+    this.open.push(this.position);
+    this.position += 5;
+  }
+
+  end(): void {
+    this.close(this.open.pop()!);
+  }
+
+  /** Writes the length of what follows the five reserved bytes at `start`, then closes the gap. */
+  private close(start: number): void {
+    const content = start + 5;
+    const length = this.position - content;
+    const lengthBytes = varintLength(length);
+    this.buffer.copyWithin(start + lengthBytes, content, this.position);
+    const end = this.position - (5 - lengthBytes);
+    this.position = start;
+    this.varint(length);
+    this.position = end;
+  }
+
+  /** The bytes written so far, copied out; the writer starts over. */
+  finish(): Uint8Array {
+    const bytes = this.buffer.slice(0, this.position);
+    this.position = 0;
+    return bytes;
+  }
+}

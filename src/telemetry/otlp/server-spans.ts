@@ -1,0 +1,206 @@
+// Server spans (one per HTTP request) without the SDK's span machinery: building and ending an SDK
+// span costs 8-24 µs and serialising it 5-16 µs, several times a whole request (docs/performance.md).
+// A server span here is a small record behind the `Span` interface, sampled by the configured
+// sampler, and encoded straight to OTLP protobuf for the SDK's own transport. Child spans (storage,
+// queue, outbound calls) are still the SDK's: the record's span context is their parent.
+import { type Attributes, type AttributeValue, type Context, type Link, type Span, type SpanContext, type SpanKind, type SpanOptions, SpanStatusCode, type SpanStatus, type Tracer, TraceFlags, trace } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import { RandomIdGenerator, type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
+import { ProtobufWriter, utf8Length, varintLength } from './protobuf-writer.ts';
+
+/** An ended server span, as it is exported. */
+export interface ServerSpanRecord {
+  readonly context: SpanContext;
+  readonly parent: SpanContext | undefined;
+  readonly name: string;
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly attributes: Attributes;
+  readonly error: boolean;
+  /** What the batch processor asks of a span. */
+  spanContext(): SpanContext;
+  readonly resource: Resource;
+}
+
+const ids = new RandomIdGenerator();
+
+function nanoseconds(): bigint {
+  const [seconds, nanos] = hrTime();
+  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
+}
+
+class ServerSpan implements Span {
+  readonly #context: SpanContext;
+  readonly #parent: SpanContext | undefined;
+  readonly #start = nanoseconds();
+  readonly #attributes: Attributes;
+  readonly #onEnd: ((record: ServerSpanRecord) => void) | undefined;
+  readonly #resource: Resource;
+  #name: string;
+  #error = false;
+  #ended = false;
+
+  constructor(context: SpanContext, parent: SpanContext | undefined, name: string, attributes: Attributes, resource: Resource, onEnd: ((record: ServerSpanRecord) => void) | undefined) {
+    this.#context = context;
+    this.#parent = parent;
+    this.#name = name;
+    this.#attributes = { ...attributes };
+    this.#resource = resource;
+    this.#onEnd = onEnd;
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    this.#attributes[key] = value;
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    Object.assign(this.#attributes, attributes);
+    return this;
+  }
+
+  addEvent(): this {
+    return this;
+  }
+
+  addLink(_link: Link): this {
+    return this;
+  }
+
+  addLinks(_links: Link[]): this {
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    this.#error = status.code === SpanStatusCode.ERROR;
+    return this;
+  }
+
+  updateName(name: string): this {
+    this.#name = name;
+    return this;
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const context = this.#context;
+    this.#onEnd?.({ context, parent: this.#parent, name: this.#name, start: this.#start, end: nanoseconds(), attributes: this.#attributes, error: this.#error, spanContext: () => context, resource: this.#resource });
+  }
+
+  isRecording(): boolean {
+    return this.#onEnd !== undefined && !this.#ended;
+  }
+
+  recordException(): void {}
+}
+
+/**
+ * The SDK tracer, except that server spans are ServerSpans handed to `onEnd` when they end (when
+ * sampled); every other kind of span is the SDK's own.
+ */
+export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Resource, onEnd: (record: ServerSpanRecord) => void, serverKind: SpanKind): Tracer {
+  const startSpan = (name: string, options: SpanOptions = {}, context?: Context): Span => {
+    if (options.kind !== serverKind || context === undefined) return tracer.startSpan(name, options, context);
+    const parent = trace.getSpanContext(context);
+    const traceId = parent?.traceId ?? ids.generateTraceId();
+    const attributes = options.attributes ?? {};
+    const { decision, traceState } = sampler.shouldSample(context, traceId, name, serverKind, attributes, []);
+    const sampled = decision === SamplingDecision.RECORD_AND_SAMPLED;
+    const own: SpanContext = { traceId, spanId: ids.generateSpanId(), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, ...(traceState ?? parent?.traceState ? { traceState: traceState ?? parent?.traceState } : {}) };
+    return new ServerSpan(own, parent, name, attributes, resource, sampled ? onEnd : undefined);
+  };
+  return {
+    startSpan,
+    startActiveSpan: tracer.startActiveSpan.bind(tracer),
+  };
+}
+
+/** An OTLP ExportTraceServiceRequest holding `spans`, as protobuf. */
+export function encodeServerSpans(spans: readonly ServerSpanRecord[], resource: Resource, writer = new ProtobufWriter()): Uint8Array {
+  writer.begin(1);
+  writer.begin(1);
+  for (const [key, value] of Object.entries(resource.attributes)) if (value !== undefined) keyValue(writer, 1, key, value);
+  writer.end();
+  writer.begin(2);
+  writer.begin(1);
+  writer.string(1, 'lumetry');
+  writer.end();
+  for (const span of spans) encodeSpan(writer, span);
+  writer.end();
+  writer.end();
+  return writer.finish();
+}
+
+// Field numbers: opentelemetry/proto/trace/v1/trace.proto
+const kindServer = 2;
+const statusError = 2;
+const flagsHasIsRemote = 0x100;
+const flagsIsRemote = 0x200;
+
+function encodeSpan(writer: ProtobufWriter, span: ServerSpanRecord): void {
+  writer.begin(2);
+  writer.hex(1, span.context.traceId);
+  writer.hex(2, span.context.spanId);
+  const state = span.context.traceState?.serialize();
+  if (state) writer.string(3, state);
+  if (span.parent) writer.hex(4, span.parent.spanId);
+  writer.string(5, span.name);
+  writer.uint(6, kindServer);
+  writer.fixed64(7, span.start);
+  writer.fixed64(8, span.end);
+  for (const key in span.attributes) {
+    const value = span.attributes[key];
+    if (value !== undefined) keyValue(writer, 9, key, value);
+  }
+  if (span.error) {
+    writer.begin(15);
+    writer.uint(3, statusError);
+    writer.end();
+  }
+  writer.fixed32(16, (span.context.traceFlags & 0xff) | flagsHasIsRemote | (span.parent?.isRemote ? flagsIsRemote : 0));
+  writer.end();
+}
+
+// opentelemetry/proto/common/v1/common.proto: KeyValue { key = 1; value = 2 }, AnyValue { string 1,
+// bool 2, int 3, double 4, array 5 }, ArrayValue { values = 1 }.
+function keyValue(writer: ProtobufWriter, field: number, key: string, value: AttributeValue): void {
+  if (typeof value === 'string') {
+    // Most attributes: sizes known up front, nothing written twice.
+    const keyBytes = utf8Length(key);
+    const valueBytes = utf8Length(value);
+    const any = 1 + varintLength(valueBytes) + valueBytes;
+    writer.lengthDelimited(field, 1 + varintLength(keyBytes) + keyBytes + 1 + varintLength(any) + any);
+    writer.string(1, key);
+    writer.stringMessage(2, 1, value);
+    return;
+  }
+  writer.begin(field);
+  writer.string(1, key);
+  writer.begin(2);
+  anyValue(writer, value);
+  writer.end();
+  writer.end();
+}
+
+function anyValue(writer: ProtobufWriter, value: unknown): void {
+  if (typeof value === 'string') writer.string(1, value);
+  else if (typeof value === 'boolean') writer.bool(2, value);
+  else if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) writer.uint(3, value);
+    else writer.double(4, value);
+  } else if (Array.isArray(value)) {
+    writer.begin(5);
+    for (const item of value) {
+      writer.begin(1);
+      if (item !== null && item !== undefined) anyValue(writer, item);
+      writer.end();
+    }
+    writer.end();
+  }
+}
