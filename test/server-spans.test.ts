@@ -37,6 +37,7 @@ test('a server span decodes to what the request recorded, and SDK spans nest und
   span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
   span.end();
+  span.setAttribute('http.route', '/changed/after/end');
   const after = BigInt(Date.now() + 1) * 1_000_000n;
 
   assert.equal(ended.length, 1, 'ended once, exported once');
@@ -66,6 +67,8 @@ test('a server span decodes to what the request recorded, and SDK spans nest und
   assert.ok(before <= time(7) && time(7) <= time(8) && time(8) <= after, 'start and end in nanoseconds since the epoch');
   assert.equal(Buffer.from(raw.get(16)![0] as Uint8Array).readUInt32LE(0), 0x301, 'sampled, and its parent was remote');
   assert.equal(new TextDecoder().decode(raw.get(3)![0] as Uint8Array), 'vendor=opaque');
+  const offset = messages(raw, 9).find((pair) => new TextDecoder().decode(pair.get(1)![0] as Uint8Array) === 'lumetry.offset')!;
+  assert.ok(messages(offset, 2)[0]!.has(3), 'a negative whole number is an int, not a double');
   assert.equal(children[0]?.parentSpanContext?.spanId, span.spanContext().spanId, 'the storage span is the server span child');
 });
 

@@ -41,7 +41,7 @@ export const otelVariables = {
   OTEL_TRACES_SAMPLER: { schema: oneOf([...samplers]), default: 'parentbased_always_on', description: 'Which traces are recorded: a parent-based sampler follows the caller’s traceparent decision.' },
   OTEL_TRACES_SAMPLER_ARG: { schema: fraction, default: '1', description: 'Ratio of traces recorded by the traceidratio samplers, 0 to 1.' },
   OTEL_BSP_SCHEDULE_DELAY: { schema: wholeNumber(1, 600_000), default: '5000', description: 'Milliseconds between span exports.' },
-  OTEL_BSP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most spans waiting for export; more are dropped and counted in lumetry.telemetry.dropped.' },
+  OTEL_BSP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most spans waiting for export, server spans and other spans each; more are dropped and counted in lumetry.telemetry.dropped.' },
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: { schema: wholeNumber(1, 100_000), default: '512', description: 'Most spans in one export.' },
   OTEL_BLRP_SCHEDULE_DELAY: { schema: wholeNumber(1, 600_000), default: '1000', description: 'Milliseconds between log record exports.' },
   OTEL_BLRP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most log records waiting for export; more are dropped and counted in lumetry.telemetry.dropped.' },

@@ -80,7 +80,7 @@ function attributes(message: Message, field: number): Attributes {
 function anyValue(value: Message): string | number | boolean | string[] {
   if (value.has(1)) return text(value, 1);
   if (value.has(2)) return integer(value, 2) === 1;
-  if (value.has(3)) return integer(value, 3);
+  if (value.has(3)) return Number(BigInt.asIntN(64, value.get(3)![0] as bigint));
   if (value.has(4)) return Buffer.from(value.get(4)![0] as Uint8Array).readDoubleLE(0);
   if (value.has(5)) return messages(value, 5).flatMap((array) => messages(array, 1).map((item) => String(anyValue(item))));
   return '';

@@ -55,6 +55,27 @@ export class ProtobufWriter {
     this.varint(value);
   }
 
+  /** A whole number as int64: a negative one in two's complement, ten bytes. */
+  int(field: number, value: number): void {
+    if (value >= 0 && Number.isSafeInteger(value)) return this.uint(field, value);
+    this.tag(field, 0);
+    this.reserve(10);
+    let rest = BigInt.asUintN(64, BigInt(value));
+    while (rest > 0x7fn) {
+      this.buffer[this.position++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.buffer[this.position++] = Number(rest);
+  }
+
+  bytes(field: number, value: Uint8Array): void {
+    this.tag(field, 2);
+    this.varint(value.length);
+    this.reserve(value.length);
+    this.buffer.set(value, this.position);
+    this.position += value.length;
+  }
+
   bool(field: number, value: boolean): void {
     this.uint(field, value ? 1 : 0);
   }
@@ -139,6 +160,12 @@ export class ProtobufWriter {
     this.position = start;
     this.varint(length);
     this.position = end;
+  }
+
+  /** Starts over, whatever an earlier encoding left behind. */
+  reset(): void {
+    this.position = 0;
+    this.open.length = 0;
   }
 
   /** The bytes written so far, copied out; the writer starts over. */

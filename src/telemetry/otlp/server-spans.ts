@@ -4,7 +4,7 @@
 // sampler, and encoded straight to OTLP protobuf for the SDK's own transport. Child spans (storage,
 // queue, outbound calls) are still the SDK's: the record's span context is their parent.
 import { type Attributes, type AttributeValue, type Context, type Link, type Span, type SpanContext, type SpanKind, type SpanOptions, SpanStatusCode, type SpanStatus, type Tracer, TraceFlags, trace } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { RandomIdGenerator, type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
 import { ProtobufWriter, utf8Length, varintLength } from './protobuf-writer.ts';
@@ -17,7 +17,7 @@ export interface ServerSpanRecord {
   readonly start: bigint;
   readonly end: bigint;
   readonly attributes: Attributes;
-  readonly error: boolean;
+  readonly status: SpanStatus;
   /** What the batch processor asks of a span. */
   spanContext(): SpanContext;
   readonly resource: Resource;
@@ -25,20 +25,19 @@ export interface ServerSpanRecord {
 
 const ids = new RandomIdGenerator();
 
-function nanoseconds(): bigint {
-  const [seconds, nanos] = hrTime();
-  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
-}
 
 class ServerSpan implements Span {
   readonly #context: SpanContext;
   readonly #parent: SpanContext | undefined;
-  readonly #start = nanoseconds();
+  // As the SDK does: the wall clock for the start (so spans line up with their SDK children and
+  // with log timestamps), the monotonic clock for the duration.
+  readonly #start = BigInt(Date.now()) * 1_000_000n;
+  readonly #started = performance.now();
   readonly #attributes: Attributes;
   readonly #onEnd: ((record: ServerSpanRecord) => void) | undefined;
   readonly #resource: Resource;
   #name: string;
-  #error = false;
+  #status: SpanStatus = { code: SpanStatusCode.UNSET };
   #ended = false;
 
   constructor(context: SpanContext, parent: SpanContext | undefined, name: string, attributes: Attributes, resource: Resource, onEnd: ((record: ServerSpanRecord) => void) | undefined) {
@@ -54,13 +53,14 @@ class ServerSpan implements Span {
     return this.#context;
   }
 
-  setAttribute(key: string, value: AttributeValue): this {
-    this.#attributes[key] = value;
+  // Like the SDK's spans: an ended span takes no more changes, and an undefined value changes nothing.
+  setAttribute(key: string, value: AttributeValue | undefined): this {
+    if (!this.#ended && key !== '' && value !== undefined) this.#attributes[key] = value;
     return this;
   }
 
   setAttributes(attributes: Attributes): this {
-    Object.assign(this.#attributes, attributes);
+    for (const key in attributes) this.setAttribute(key, attributes[key]);
     return this;
   }
 
@@ -77,12 +77,13 @@ class ServerSpan implements Span {
   }
 
   setStatus(status: SpanStatus): this {
-    this.#error = status.code === SpanStatusCode.ERROR;
+    // An OK status is final; UNSET never replaces another.
+    if (!this.#ended && this.#status.code !== SpanStatusCode.OK && status.code !== SpanStatusCode.UNSET) this.#status = status;
     return this;
   }
 
   updateName(name: string): this {
-    this.#name = name;
+    if (!this.#ended) this.#name = name;
     return this;
   }
 
@@ -90,7 +91,8 @@ class ServerSpan implements Span {
     if (this.#ended) return;
     this.#ended = true;
     const context = this.#context;
-    this.#onEnd?.({ context, parent: this.#parent, name: this.#name, start: this.#start, end: nanoseconds(), attributes: this.#attributes, error: this.#error, spanContext: () => context, resource: this.#resource });
+    const end = this.#start + BigInt(Math.round((performance.now() - this.#started) * 1e6));
+    this.#onEnd?.({ context, parent: this.#parent, name: this.#name, start: this.#start, end, attributes: this.#attributes, status: this.#status, spanContext: () => context, resource: this.#resource });
   }
 
   isRecording(): boolean {
@@ -101,13 +103,15 @@ class ServerSpan implements Span {
 }
 
 /**
- * The SDK tracer, except that server spans are ServerSpans handed to `onEnd` when they end (when
- * sampled); every other kind of span is the SDK's own.
+ * The SDK tracer, except that server spans started with `startSpan` are ServerSpans handed to
+ * `onEnd` when they end (when sampled); every other span is the SDK's own. A server span records
+ * what a request's span needs (attributes, name, status); events and links are not kept.
  */
 export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Resource, onEnd: (record: ServerSpanRecord) => void, serverKind: SpanKind): Tracer {
   const startSpan = (name: string, options: SpanOptions = {}, context?: Context): Span => {
-    if (options.kind !== serverKind || context === undefined) return tracer.startSpan(name, options, context);
-    const parent = trace.getSpanContext(context);
+    if (options.kind !== serverKind || context === undefined || isTracingSuppressed(context)) return tracer.startSpan(name, options, context);
+    const given = options.root ? undefined : trace.getSpanContext(context);
+    const parent = given && trace.isSpanContextValid(given) ? given : undefined;
     const traceId = parent?.traceId ?? ids.generateTraceId();
     const attributes = options.attributes ?? {};
     const { decision, traceState } = sampler.shouldSample(context, traceId, name, serverKind, attributes, []);
@@ -123,6 +127,7 @@ export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Reso
 
 /** An OTLP ExportTraceServiceRequest holding `spans`, as protobuf. */
 export function encodeServerSpans(spans: readonly ServerSpanRecord[], resource: Resource, writer = new ProtobufWriter()): Uint8Array {
+  writer.reset();
   writer.begin(1);
   writer.begin(1);
   for (const [key, value] of Object.entries(resource.attributes)) if (value !== undefined) keyValue(writer, 1, key, value);
@@ -139,7 +144,6 @@ export function encodeServerSpans(spans: readonly ServerSpanRecord[], resource: 
 
 // Field numbers: opentelemetry/proto/trace/v1/trace.proto
 const kindServer = 2;
-const statusError = 2;
 const flagsHasIsRemote = 0x100;
 const flagsIsRemote = 0x200;
 
@@ -158,9 +162,10 @@ function encodeSpan(writer: ProtobufWriter, span: ServerSpanRecord): void {
     const value = span.attributes[key];
     if (value !== undefined) keyValue(writer, 9, key, value);
   }
-  if (span.error) {
+  if (span.status.code !== SpanStatusCode.UNSET) {
     writer.begin(15);
-    writer.uint(3, statusError);
+    if (span.status.message) writer.string(2, span.status.message);
+    writer.uint(3, span.status.code);
     writer.end();
   }
   writer.fixed32(16, (span.context.traceFlags & 0xff) | flagsHasIsRemote | (span.parent?.isRemote ? flagsIsRemote : 0));
@@ -192,13 +197,26 @@ function anyValue(writer: ProtobufWriter, value: unknown): void {
   if (typeof value === 'string') writer.string(1, value);
   else if (typeof value === 'boolean') writer.bool(2, value);
   else if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value >= 0) writer.uint(3, value);
+    if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) writer.int(3, value);
     else writer.double(4, value);
-  } else if (Array.isArray(value)) {
+  } else if (value instanceof Uint8Array) writer.bytes(7, value);
+  else if (Array.isArray(value)) {
     writer.begin(5);
     for (const item of value) {
       writer.begin(1);
       if (item !== null && item !== undefined) anyValue(writer, item);
+      writer.end();
+    }
+    writer.end();
+  } else if (typeof value === 'object' && value !== null) {
+    // KeyValueList { values = 1 }
+    writer.begin(6);
+    for (const [key, item] of Object.entries(value)) {
+      writer.begin(1);
+      writer.string(1, key);
+      writer.begin(2);
+      if (item !== null && item !== undefined) anyValue(writer, item);
+      writer.end();
       writer.end();
     }
     writer.end();

@@ -30,7 +30,7 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
   return {
     tracer: withServerSpans(provider.getTracer('lumetry'), rootSampler, resource, (record) => serverSpans.onEnd(record as never), SpanKind.SERVER),
     shutdown: async () => {
-      await Promise.all([provider.shutdown(), serverSpans.shutdown()]);
+      await Promise.allSettled([provider.shutdown(), serverSpans.shutdown()]);
       context.disable();
     },
   };
