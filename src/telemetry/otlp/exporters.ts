@@ -52,18 +52,25 @@ export async function logRecordExporter(settings: OtlpExport) {
   return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(await httpOptions(settings));
 }
 
-/** A trace exporter for records we encode ourselves (`encode`), over the SDK's transport for the protocol. */
-export async function encodedSpanExporter<T>(settings: OtlpExport, encode: (records: T[]) => Uint8Array) {
+const encodedSignals = {
+  traces: { name: 'TRACES', path: 'v1/traces', item: 'span', service: 'TraceExportService', method: '/opentelemetry.proto.collector.trace.v1.TraceService/Export' },
+  logs: { name: 'LOGS', path: 'v1/logs', item: 'log', service: 'LogsExportService', method: '/opentelemetry.proto.collector.logs.v1.LogsService/Export' },
+} as const;
+
+/** An exporter for records we encode ourselves (`encode`), over the SDK's transport for the protocol. */
+export async function encodedExporter<T>(settings: OtlpExport, signal: keyof typeof encodedSignals, encode: (records: T[]) => Uint8Array) {
   const { OTLPExporterBase } = await import('@opentelemetry/otlp-exporter-base');
-  const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
-  const serializer = { serializeRequest: encode, deserializeResponse: (data: Uint8Array) => ProtobufTraceSerializer.deserializeResponse(data) };
-  const counting = { name: 'span' as const, countItems: (records: T[]) => records.length };
+  const { ProtobufLogsSerializer, ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+  const { name, path, item, service, method } = encodedSignals[signal];
+  const responses = signal === 'traces' ? ProtobufTraceSerializer : ProtobufLogsSerializer;
+  const serializer = { serializeRequest: encode, deserializeResponse: (data: Uint8Array) => responses.deserializeResponse(data) };
+  const counting = { name: item, countItems: (records: T[]) => records.length };
   if (settings.protocol === 'grpc') {
     const { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } = await import('@opentelemetry/otlp-grpc-exporter-base');
-    const options = convertLegacyOtlpGrpcOptions(await grpcOptions(settings), 'TRACES');
-    return new OTLPExporterBase(createOtlpGrpcExportDelegate(options, serializer, 'otlp_grpc_span_exporter', counting, undefined, 'TraceExportService', '/opentelemetry.proto.collector.trace.v1.TraceService/Export'));
+    const options = convertLegacyOtlpGrpcOptions(await grpcOptions(settings), name);
+    return new OTLPExporterBase(createOtlpGrpcExportDelegate(options, serializer, `otlp_grpc_${item}_exporter`, counting, undefined, service, method));
   }
   const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import('@opentelemetry/otlp-exporter-base/node-http');
-  const options = convertLegacyHttpOptions(await httpOptions(settings), 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' });
-  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, 'otlp_http_span_exporter', counting, undefined));
+  const options = convertLegacyHttpOptions(await httpOptions(settings), name, path, { 'Content-Type': 'application/x-protobuf' });
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined));
 }

@@ -1,13 +1,17 @@
 // Logs on: every event the ECS logger writes is also emitted as an OpenTelemetry log record (same
-// message, level and fields, trace context from the active span) through a bounded queue.
-import { type AttributeValue, context, SeverityNumber } from '@opentelemetry/api';
+// message, level and fields, trace context from the active span) through a bounded queue. Request
+// events, one per request, are our own records encoded by us (request-log-records.ts); the rest
+// are SDK log records.
+import { type AttributeValue, context, SeverityNumber, trace } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
-import { type EventFields, type Fields, forEachField, type LogSink } from '../logger.ts';
+import { type EventFields, type Fields, forEachField, type LogSink, Serialized } from '../logger.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
-import { logRecordExporter } from './exporters.ts';
+import { encodedExporter, logRecordExporter } from './exporters.ts';
+import { ProtobufWriter } from './protobuf-writer.ts';
+import { encodeRequestLogRecords, type RequestLogRecord } from './request-log-records.ts';
 
 export interface LogExport {
   readonly sink: LogSink;
@@ -17,30 +21,48 @@ export interface LogExport {
 const severity: Record<LogLevel, SeverityNumber> = { debug: SeverityNumber.DEBUG, info: SeverityNumber.INFO, warn: SeverityNumber.WARN, error: SeverityNumber.ERROR };
 
 export async function startLogExport(settings: OtlpExport, config: TelemetryConfig, resource: Resource, report: ExportReport): Promise<LogExport> {
+  const provider = new LoggerProvider({ resource, processors: [await boundedProcessor(await logRecordExporter(settings), settings, config, report)] });
+  const logger = provider.getLogger('lumetry');
+  const writer = new ProtobufWriter();
+  // The batch processor passes on whatever it was given: here, only request event records.
+  const encoded = await encodedExporter(settings, 'logs', (records: RequestLogRecord[]) => encodeRequestLogRecords(records, resource, writer));
+  const requestEvents = await boundedProcessor(encoded as unknown as LogRecordExporter, settings, config, report);
+  return {
+    sink: (level, message, fields, bindings) => {
+      if (fields instanceof Serialized) {
+        const span = trace.getSpanContext(context.active());
+        const record: RequestLogRecord = {
+          time: BigInt(Date.now()) * 1_000_000n,
+          severityNumber: severity[level],
+          severityText: level.toUpperCase(),
+          body: message,
+          attributes: attributesOf(bindings, fields),
+          span: span && trace.isSpanContextValid(span) ? span : undefined,
+          resource,
+        };
+        requestEvents.onEmit(record as never);
+        return;
+      }
+      logger.emit({ timestamp: Date.now(), severityNumber: severity[level], severityText: level.toUpperCase(), body: message, attributes: attributesOf(bindings, fields), context: context.active() });
+    },
+    shutdown: async () => {
+      await Promise.allSettled([provider.shutdown(), requestEvents.shutdown()]);
+    },
+  };
+}
+
+/** A batch processor behind an admission gate, its exporter counted: every lost record is in the drop counter. */
+async function boundedProcessor(recordExporter: LogRecordExporter, settings: OtlpExport, config: TelemetryConfig, report: ExportReport): Promise<LogRecordProcessor> {
   const { maxQueueSize, maxBatchSize, delayMs } = config.logRecords;
   const gate = queueGate(maxQueueSize, () => report.dropped('logs', 'queue_full', 1));
-  const exporter = accounted(await logRecordExporter(settings), 'logs', report, (records: readonly unknown[]) => records.length, gate.release);
+  const exporter = accounted(recordExporter, 'logs', report, (records: readonly unknown[]) => records.length, gate.release);
   const batch = new BatchLogRecordProcessor({ exporter, maxQueueSize: maxQueueSize + maxBatchSize, maxExportBatchSize: maxBatchSize, scheduledDelayMillis: delayMs, exportTimeoutMillis: settings.timeoutMs + 1_000 });
-  const processor: LogRecordProcessor = {
+  return {
     onEmit: (record) => {
       if (gate.admit()) batch.onEmit(record);
     },
     forceFlush: () => batch.forceFlush(),
     shutdown: () => batch.shutdown(),
-  };
-  const provider = new LoggerProvider({ resource, processors: [processor] });
-  const logger = provider.getLogger('lumetry');
-  return {
-    sink: (level, message, fields, bindings) =>
-      logger.emit({
-        timestamp: Date.now(),
-        severityNumber: severity[level],
-        severityText: level.toUpperCase(),
-        body: message,
-        attributes: attributesOf(bindings, fields),
-        context: context.active(),
-      }),
-    shutdown: () => provider.shutdown(),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type Sampler, type SpanExporter, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
-import { encodedSpanExporter, spanExporter } from './exporters.ts';
+import { encodedExporter, spanExporter } from './exporters.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 import { encodeServerSpans, type ServerSpanRecord, withServerSpans } from './server-spans.ts';
 
@@ -22,7 +22,7 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
   const sdkSpans = await boundedProcessor(await spanExporter(settings), settings, config, report);
   const writer = new ProtobufWriter();
   // The batch processor passes on whatever it was given: here, only server span records.
-  const encoded = await encodedSpanExporter(settings, (records: ServerSpanRecord[]) => encodeServerSpans(records, resource, writer));
+  const encoded = await encodedExporter(settings, 'traces', (records: ServerSpanRecord[]) => encodeServerSpans(records, resource, writer));
   const serverSpans = await boundedProcessor(encoded as unknown as SpanExporter, settings, config, report);
   const provider = new TracerProvider({ resource, sampler: rootSampler, spanProcessors: [sdkSpans] });
   const contextManager = new AsyncLocalStorageContextManager().enable();

@@ -1,0 +1,31 @@
+// Request events are exported as our own log records, encoded by our own writer: a collector must
+// decode the event the logger wrote, with its level, time and the span it was written under.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TraceFlags } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ProtobufWriter } from '../src/telemetry/otlp/protobuf-writer.ts';
+import { encodeRequestLogRecords } from '../src/telemetry/otlp/request-log-records.ts';
+import { decodeLogRecords } from './helpers/otlp.ts';
+import { integer, messages, readMessage } from './helpers/protobuf.ts';
+
+test('a request event decodes to what the logger wrote, under the span it was written in', () => {
+  const resource = resourceFromAttributes({ 'service.name': 'console' });
+  const span = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
+  const time = BigInt(Date.now()) * 1_000_000n;
+  const attributes = { 'http.request.method': 'GET', 'url.path': '/pages/délivrances', 'http.response.status_code': 200, 'event.category': ['web'] };
+  const record = { time, severityNumber: 9, severityText: 'INFO', body: 'GET /pages/délivrances 200', attributes, span, resource };
+  const bare = { ...record, body: 'GET /livez 200', span: undefined };
+  const body = encodeRequestLogRecords([record, bare], resource, new ProtobufWriter());
+
+  assert.deepEqual(decodeLogRecords(body), [
+    { resource: { 'service.name': 'console' }, severityText: 'INFO', body: 'GET /pages/délivrances 200', attributes, traceId: span.traceId, spanId: span.spanId },
+    { resource: { 'service.name': 'console' }, severityText: 'INFO', body: 'GET /livez 200', attributes, traceId: '', spanId: '' },
+  ]);
+  const raw = messages(messages(messages(readMessage(body), 1)[0]!, 2)[0]!, 2)[0]!;
+  assert.equal(integer(raw, 2), 9, 'severity number INFO');
+  const stamp = (field: number) => Buffer.from(raw.get(field)![0] as Uint8Array).readBigUInt64LE(0);
+  assert.equal(stamp(1), time);
+  assert.equal(stamp(11), time, 'observed when written');
+  assert.equal(Buffer.from(raw.get(8)![0] as Uint8Array).readUInt32LE(0), TraceFlags.SAMPLED);
+});
