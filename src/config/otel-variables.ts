@@ -44,7 +44,7 @@ export const otelVariables = {
   OTEL_BSP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most spans waiting for export, server spans and other spans each; more are dropped and counted in lumetry.telemetry.dropped.' },
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: { schema: wholeNumber(1, 100_000), default: '512', description: 'Most spans in one export.' },
   OTEL_BLRP_SCHEDULE_DELAY: { schema: wholeNumber(1, 600_000), default: '1000', description: 'Milliseconds between log record exports.' },
-  OTEL_BLRP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most log records waiting for export; more are dropped and counted in lumetry.telemetry.dropped.' },
+  OTEL_BLRP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most log records waiting for export, request events and other events each; more are dropped and counted in lumetry.telemetry.dropped.' },
   OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: { schema: wholeNumber(1, 100_000), default: '512', description: 'Most log records in one export.' },
   OTEL_METRIC_EXPORT_INTERVAL: { schema: wholeNumber(100, 3_600_000), default: '60000', description: 'Milliseconds between metric exports over OTLP.' },
   OTEL_METRIC_EXPORT_TIMEOUT: { schema: wholeNumber(100, 600_000), default: '30000', description: 'Longest one metric export may take.' },
