@@ -1,14 +1,28 @@
 // The OTLP messages every signal shares (opentelemetry/proto/common/v1/common.proto and the
-// resource): attributes as KeyValue/AnyValue, and a resource.
+// resource): attributes as KeyValue/AnyValue, and the envelope of an export request.
 import type { AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { type ProtobufWriter, utf8Length, varintLength } from './protobuf-writer.ts';
 
-/** Field 1 of ResourceSpans or ResourceLogs: the Resource with its attributes. */
-export function resourceAttributes(writer: ProtobufWriter, resource: Resource): void {
+/**
+ * An export request (traces or logs) for one resource and Lumetry's instrumentation scope. Both
+ * nest the same way: resource_* (1) → resource (1) and scope_* (2) → scope (1) and the items, which
+ * `items` writes as field 2.
+ */
+export function exportRequest(writer: ProtobufWriter, resource: Resource, items: () => void): Uint8Array {
+  writer.reset();
+  writer.begin(1);
   writer.begin(1);
   for (const [key, value] of Object.entries(resource.attributes)) if (value !== undefined) keyValue(writer, 1, key, value);
   writer.end();
+  writer.begin(2);
+  writer.begin(1);
+  writer.string(1, 'lumetry');
+  writer.end();
+  items();
+  writer.end();
+  writer.end();
+  return writer.finish();
 }
 
 // opentelemetry/proto/common/v1/common.proto: KeyValue { key = 1; value = 2 }, AnyValue { string 1,

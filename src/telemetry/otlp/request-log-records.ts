@@ -3,7 +3,7 @@
 // serialise than the request. Other events (far rarer) stay SDK log records.
 import type { AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { keyValue, resourceAttributes } from './common-encoding.ts';
+import { exportRequest, keyValue } from './common-encoding.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 
 export interface RequestLogRecord {
@@ -21,29 +21,21 @@ export interface RequestLogRecord {
 // Field numbers: opentelemetry/proto/logs/v1/logs.proto
 /** An OTLP ExportLogsServiceRequest holding `records`, as protobuf. */
 export function encodeRequestLogRecords(records: readonly RequestLogRecord[], resource: Resource, writer: ProtobufWriter): Uint8Array {
-  writer.reset();
-  writer.begin(1);
-  resourceAttributes(writer, resource);
-  writer.begin(2);
-  writer.begin(1);
-  writer.string(1, 'lumetry');
-  writer.end();
-  for (const record of records) {
-    writer.begin(2);
-    writer.fixed64(1, record.time);
-    writer.uint(2, record.severityNumber);
-    writer.string(3, record.severityText);
-    writer.stringMessage(5, 1, record.body);
-    for (const key in record.attributes) keyValue(writer, 6, key, record.attributes[key]!);
-    if (record.span) {
-      writer.fixed32(8, record.span.traceFlags & 0xff);
-      writer.hex(9, record.span.traceId);
-      writer.hex(10, record.span.spanId);
+  return exportRequest(writer, resource, () => {
+    for (const record of records) {
+      writer.begin(2);
+      writer.fixed64(1, record.time);
+      writer.uint(2, record.severityNumber);
+      writer.string(3, record.severityText);
+      writer.stringMessage(5, 1, record.body);
+      for (const key in record.attributes) keyValue(writer, 6, key, record.attributes[key]!);
+      if (record.span) {
+        writer.fixed32(8, record.span.traceFlags & 0xff);
+        writer.hex(9, record.span.traceId);
+        writer.hex(10, record.span.spanId);
+      }
+      writer.fixed64(11, record.time);
+      writer.end();
     }
-    writer.fixed64(11, record.time);
-    writer.end();
-  }
-  writer.end();
-  writer.end();
-  return writer.finish();
+  });
 }

@@ -7,7 +7,7 @@ import { type Attributes, type AttributeValue, type Context, type Link, type Spa
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { RandomIdGenerator, type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
-import { keyValue, resourceAttributes } from './common-encoding.ts';
+import { exportRequest, keyValue } from './common-encoding.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 
 /** An ended server span, as it is exported. */
@@ -117,7 +117,8 @@ export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Reso
     const attributes = options.attributes ?? {};
     const { decision, traceState } = sampler.shouldSample(context, traceId, name, serverKind, attributes, []);
     const sampled = decision === SamplingDecision.RECORD_AND_SAMPLED;
-    const own: SpanContext = { traceId, spanId: ids.generateSpanId(), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, ...(traceState ?? parent?.traceState ? { traceState: traceState ?? parent?.traceState } : {}) };
+    const state = traceState ?? parent?.traceState;
+    const own: SpanContext = { traceId, spanId: ids.generateSpanId(), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, ...(state ? { traceState: state } : {}) };
     return new ServerSpan(own, parent, name, attributes, resource, sampled ? onEnd : undefined);
   };
   return {
@@ -128,17 +129,9 @@ export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Reso
 
 /** An OTLP ExportTraceServiceRequest holding `spans`, as protobuf. */
 export function encodeServerSpans(spans: readonly ServerSpanRecord[], resource: Resource, writer = new ProtobufWriter()): Uint8Array {
-  writer.reset();
-  writer.begin(1);
-  resourceAttributes(writer, resource);
-  writer.begin(2);
-  writer.begin(1);
-  writer.string(1, 'lumetry');
-  writer.end();
-  for (const span of spans) encodeSpan(writer, span);
-  writer.end();
-  writer.end();
-  return writer.finish();
+  return exportRequest(writer, resource, () => {
+    for (const span of spans) encodeSpan(writer, span);
+  });
 }
 
 // Field numbers: opentelemetry/proto/trace/v1/trace.proto

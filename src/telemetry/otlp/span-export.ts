@@ -1,7 +1,8 @@
 // Traces on: a TracerProvider with the configured sampler whose finished spans go through a bounded
 // queue to the OTLP exporter; server spans, one per request, are lighter records encoded by us
-// (server-spans.ts) through a queue of their own; and an AsyncLocalStorage context manager so the active span follows
-// each request and job across awaits (storage spans and log lines find their parent that way).
+// (server-spans.ts) through a queue of their own; and an AsyncLocalStorage context manager so the
+// active span follows each request and job across awaits (storage spans and log lines find their
+// parent that way).
 import { context, SpanKind, TraceFlags, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
