@@ -39,7 +39,9 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
     server?.setResponseHeader?.('X-Request-Id', scope.requestId);
     const method = knownMethods.has(request.method) ? request.method : '_OTHER';
     metrics?.started(method);
-    const span = tracer && !quiet(getPath(request)) ? startServerSpan(tracer, request, method, header, scope.clientAddress) : undefined;
+    // Hono finds the path only inside `fetch`; a span must start before it, so traces look it up first.
+    const path = tracer ? getPath(request) : undefined;
+    const span = tracer && path !== undefined && !quiet(path) ? startServerSpan(tracer, request, path, method, header, scope.clientAddress) : undefined;
     const finish = (status: number, match: Match) => {
       const seconds = (performance.now() - started) / 1000;
       const requestBytes = byteCount(header('content-length'));

@@ -3,7 +3,6 @@
 // from the route template; the raw path is an attribute, the query string never.
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
 import { type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { getPath } from 'hono/utils/url';
 import { contextFromHeaders } from '../telemetry/trace-context.ts';
 
 export interface ServerSpan {
@@ -12,10 +11,9 @@ export interface ServerSpan {
   readonly context: TraceContext;
 }
 
-export function startServerSpan(tracer: Tracer, request: Request, method: string, header: (name: string) => string | undefined, client: string | undefined): ServerSpan {
+export function startServerSpan(tracer: Tracer, request: Request, path: string, method: string, header: (name: string) => string | undefined, client: string | undefined): ServerSpan {
   const parent = contextFromHeaders(header);
   const userAgent = header('user-agent');
-  const path = getPath(request);
   const span = tracer.startSpan(
     method,
     {
