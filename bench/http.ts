@@ -9,7 +9,7 @@ import { openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSection } from './report.ts';
+import { publish } from './report.ts';
 import { runtimes, root, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, slice: { type: 'string', default: '2' }, write: { type: 'string' } } });
@@ -97,12 +97,10 @@ for (const runtime of ['bun', 'node'] as const) {
   }
 }
 sink.kill('SIGKILL');
-const table = [
+publish(
+  'http',
   `Measured ${new Date().toISOString().slice(0, 10)}: POST of ${body.length} bytes of JSON, wrk with 50 connections on core 0 (with the OTLP endpoint), the servers on core 1, loaded in turn for ${rounds} rounds of ${slice} s each. Ratio: of mean requests/s; range: lowest and highest ratio of one round; p99: median over the rounds.`,
-  '',
-  '| runtime | Lumetry configuration | plain Hono req/s | Lumetry req/s | ratio | range over rounds | plain p99 (ms) | Lumetry p99 (ms) | p99 difference (ms) |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-console.log(`\n${table}`);
-if (values.write) writeSection(values.write, 'http', table);
+  ['runtime', 'Lumetry configuration', 'plain Hono req/s', 'Lumetry req/s', 'ratio', 'range over rounds', 'plain p99 (ms)', 'Lumetry p99 (ms)', 'p99 difference (ms)'],
+  rows,
+  values.write,
+);

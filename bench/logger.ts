@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSection } from './report.ts';
+import { publish } from './report.ts';
 import { runtimes, root, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { lines: { type: 'string', default: '500000' }, write: { type: 'string' } } });
@@ -48,12 +48,10 @@ for (const runtime of ['bun', 'node'] as const) {
     `| ${runtime} | ${n(theirs.linesPerSecond)} | ${n(ours.linesPerSecond)} | ${(ours.linesPerSecond / theirs.linesPerSecond).toFixed(1)}x | ${n(theirsSlow.peakRssMb)} | ${n(oursSlow.peakRssMb)} (${n(oursSlow.dropped)} lines dropped) |`,
   );
 }
-const table = [
+publish(
+  'logger',
   `Measured ${new Date().toISOString().slice(0, 10)}: ${lines.toLocaleString('en')} request events of about 450 bytes, each logger in its own process pinned to core 1.`,
-  '',
-  '| runtime | pino + ecs-pino-format lines/s | Lumetry lines/s | ratio | pino peak RSS, slow stdout (MB) | Lumetry peak RSS, slow stdout (MB) |',
-  '|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-console.log(`\n${table}`);
-if (values.write) writeSection(values.write, 'logger', table);
+  ['runtime', 'pino + ecs-pino-format lines/s', 'Lumetry lines/s', 'ratio', 'pino peak RSS, slow stdout (MB)', 'Lumetry peak RSS, slow stdout (MB)'],
+  rows,
+  values.write,
+);

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { loadRuntime } from '../src/runtime/index.ts';
 import { sqlTargets, type TestDatabase } from '../test/helpers/sql-targets.ts';
 import { addDestination, createTenant, startStack, type Stack } from '../test/helpers/stack.ts';
-import { writeSection } from './report.ts';
+import { publish } from './report.ts';
 import { wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({
@@ -161,12 +161,10 @@ const runtime = await loadRuntime();
 const rows = results.map((r) =>
   `| ${r.store} | ${r.mode === 'throughput' ? `as fast as possible, ${senders} senders × ${batch}/batch` : 'steady 1,000 events/s'} | ${r.events.toLocaleString('en')} | ${Math.round(r.events / r.seconds).toLocaleString('en')} | ${Math.round(r.acceptRate).toLocaleString('en')} | ${r.ingestP50} / ${r.ingestP99} | ${r.deliveryP50} / ${r.deliveryP99} | ${r.peakRssMb.toFixed(0)} | ${r.rssDecilesMb.join(' ')} |`,
 );
-const table = [
+publish(
+  'pipeline',
   `Measured ${new Date().toISOString().slice(0, 10)} on ${runtime.name} ${runtime.version}, one worker, defaults otherwise, receiver on 127.0.0.1 answering 204 at once.`,
-  '',
-  '| store | load | events | delivered/s end to end | accepted/s | ingestion latency p50 / p99 (ms) | delivery latency p50 / p99 (ms) | worker peak RSS (MB) | worker RSS by tenth of the run (MB) |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-console.log(`\n${table}`);
-if (values.write) writeSection(values.write, 'pipeline', table);
+  ['store', 'load', 'events', 'delivered/s end to end', 'accepted/s', 'ingestion latency p50 / p99 (ms)', 'delivery latency p50 / p99 (ms)', 'worker peak RSS (MB)', 'worker RSS by tenth of the run (MB)'],
+  rows,
+  values.write,
+);

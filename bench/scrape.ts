@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSection } from './report.ts';
+import { publish } from './report.ts';
 import { runtimes, root, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '20' }, write: { type: 'string' } } });
@@ -38,12 +38,10 @@ for (const runtime of ['bun', 'node'] as const) {
     `| ${runtime} | ${theirs.msPerScrape.toFixed(1)} | ${ours.msPerScrape.toFixed(1)} | ${(ours.msPerScrape / theirs.msPerScrape).toFixed(2)}x | ${Math.round(theirs.peakRssMb)} | ${Math.round(ours.peakRssMb)} | ${ours.seriesSeen.toLocaleString('en')} |`,
   );
 }
-const table = [
+publish(
+  'scrape',
   `Measured ${new Date().toISOString().slice(0, 10)}: one histogram with ${series.toLocaleString('en')} series (${15} buckets each), mean of ${rounds} scrapes after a first one, each side in its own process pinned to core 1.`,
-  '',
-  '| runtime | prom-client ms/scrape | Lumetry ms/scrape | time ratio (lower is better) | prom-client peak RSS (MB) | Lumetry peak RSS (MB) | series exposed |',
-  '|---|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-console.log(`\n${table}`);
-if (values.write) writeSection(values.write, 'scrape', table);
+  ['runtime', 'prom-client ms/scrape', 'Lumetry ms/scrape', 'time ratio (lower is better)', 'prom-client peak RSS (MB)', 'Lumetry peak RSS (MB)', 'series exposed'],
+  rows,
+  values.write,
+);
