@@ -1,9 +1,9 @@
 #!/usr/bin/env bun
 // One server for bench/http: `bare` is plain Hono; `lumetry` is the same route inside Lumetry's app
 // with its default telemetry (Prometheus metrics through the OpenTelemetry SDK, request ids, one ECS
-// request event per request through the non-blocking stdout writer); `everything` adds every OTLP
-// signal, traces sampled at 100%, sent to the endpoint given as the next argument. Prints its port
-// on stderr.
+// request event per request through the non-blocking stdout writer); `everything` adds OTLP export
+// (traces sampled at 100%) to the endpoint given as the next argument, of the signals listed after
+// it (comma-separated; all three when absent). Prints its port on stderr.
 import { hostname } from 'node:os';
 import { Hono } from 'hono';
 import { createApp } from '../src/http/create-app.ts';
@@ -27,7 +27,9 @@ if (mode === 'bare') {
   app = new Hono().post('/v1/echo', handler) as never;
 } else if (mode === 'everything') {
   const endpoint = process.argv[3]!;
-  const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: '5000' };
+  const on = (process.argv[4] ?? 'traces,metrics,logs').split(',');
+  const exporter = (signal: string) => (on.includes(signal) ? 'otlp' : 'none');
+  const env = { OTEL_TRACES_EXPORTER: exporter('traces'), OTEL_METRICS_EXPORTER: exporter('metrics'), OTEL_LOGS_EXPORTER: exporter('logs'), OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_METRIC_EXPORT_INTERVAL: '5000' };
   const { config } = configOrExit(env);
   const { logger, connectLogs } = processLog('bench', config);
   const telemetry = await startTelemetry({ service: 'bench', version: '0', instanceId: crypto.randomUUID(), host: hostname(), pid: process.pid }, config, logger, connectLogs);

@@ -3,16 +3,17 @@
 // against plain Hono on the same runtime, in the same run. The servers are pinned to one core
 // (taskset), wrk to the other; POST of a 1 KB JSON body, 50 connections. Request logs go to
 // /dev/null (a shipper's pipe would be read just as fast). Needs wrk and taskset (Debian packages).
-//   npx bun bench/http.ts [--rounds 8] [--slice 2] [--write docs/performance.md]
+//   npx bun bench/http.ts [--rounds 8] [--slice 2] [--signals traces,metrics,logs] [--write docs/performance.md]
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { publish } from './report.ts';
-import { runtimes, root, wholeFlag } from './setup.ts';
+import { runtimes, root, signals, signalsFlag, wholeFlag } from './setup.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, slice: { type: 'string', default: '2' }, write: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, slice: { type: 'string', default: '2' }, signals: { type: 'string', default: signals.join(',') }, write: { type: 'string' } } });
+const exported = signalsFlag(values.signals, '--signals');
 const rounds = wholeFlag(values.rounds, '--rounds', 1);
 const slice = wholeFlag(values.slice, '--slice', 1);
 const body = JSON.stringify({ type: 'order.created', data: { customer: 'c-1234', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, qty: i + 1, price: 9.99 })), note: 'x'.repeat(300) } });
@@ -37,7 +38,7 @@ type Mode = 'bare' | 'lumetry' | 'everything';
 const modes: readonly Mode[] = ['bare', 'lumetry', 'everything'];
 
 async function startServer(runtime: keyof typeof runtimes, mode: Mode) {
-  const server = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/http-server.ts'), mode, sinkUrl], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
+  const server = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/http-server.ts'), mode, sinkUrl, exported.join(',')], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
   return { server, url: `http://127.0.0.1:${await portOf(server)}/v1/echo` };
 }
 
@@ -84,7 +85,7 @@ async function measure(runtime: keyof typeof runtimes) {
 }
 
 const rows: string[] = [];
-const labels = { lumetry: 'default (Prometheus + ECS logs)', everything: 'everything on (OTLP traces 100%, metrics, logs)' };
+const labels = { lumetry: 'default (Prometheus + ECS logs)', everything: exported.length === signals.length ? 'everything on (OTLP traces 100%, metrics, logs)' : `OTLP ${exported.join(' + ')} only${exported.includes('traces') ? ' (traces 100%)' : ''}` };
 for (const runtime of ['bun', 'node'] as const) {
   const results = await measure(runtime);
   const { bare } = results;
