@@ -1,7 +1,11 @@
 // The log writer on a stdout nobody reads: the event loop keeps running, memory stays bounded (lines
-// beyond the buffer are dropped and counted), and once the reader catches up everything kept arrives.
+// beyond the buffer are dropped and counted), once the reader catches up everything kept arrives, and
+// a process asked to exit still exits on time, without a torn line in the middle of its output.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
@@ -24,4 +28,39 @@ test('a stalled stdout neither blocks the event loop nor grows memory', { timeou
   assert.ok(stderr.includes('flushed'));
   const lineBytes = JSON.stringify({ message: 'x'.repeat(180) }).length + 1;
   assert.equal(received, (report.written! - report.dropped!) * lineBytes, 'every line kept was written whole');
+});
+
+/** Everything a FIFO holds once its writers are gone. */
+function drain(fd: number): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(1 << 16);
+  for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('a process exits on time while nobody reads its stdout, and what did get out is whole lines', { timeout: 60_000 }, async () => {
+  // A FIFO that nobody reads until the child has gone: a log shipper that has stalled.
+  const fifo = join(mkdtempSync(join(tmpdir(), 'lumetry-fifo-')), 'stdout');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY);
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/exit-stalled-stdout.ts', import.meta.url))], { stdio: ['ignore', writer, 'pipe'] });
+  closeSync(writer);
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  while (!stderr.includes('exiting')) await new Promise((resolve) => setTimeout(resolve, 50));
+  const asked = Date.now();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 15_000).unref());
+  const code = await Promise.race([exited, late]);
+  const seconds = (Date.now() - asked) / 1000;
+  if (code === 'late') child.kill('SIGKILL');
+  await exited;
+  const lines = drain(reader).split('\n');
+  closeSync(reader);
+  assert.equal(code, 3, `exit code 3 within 15 s of asking (still running after ${seconds.toFixed(1)} s)`);
+  // The write in flight at exit may stop part-way through its last line; nothing may follow it.
+  lines.pop();
+  assert.ok(lines.length > 100, `lines arrived before the exit (${lines.length})`);
+  for (const [i, line] of lines.entries()) assert.doesNotThrow(() => JSON.parse(line), `line ${i + 1} of ${lines.length} is a whole JSON document: ${line.slice(0, 80)}…`);
 });

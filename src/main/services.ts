@@ -6,6 +6,7 @@
 // for a log shipper; when stdout is a terminal and no format is set, children log readable text.
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { createDemoTenant, demoCredentialsFile } from '../demo.ts';
 import { loadRuntime } from '../runtime/index.ts';
@@ -16,7 +17,7 @@ import { configOrExit, processLog } from './process-setup.ts';
 import { supervise } from './supervisor.ts';
 
 const env = { ...process.env };
-if (!env.LUMETRY_LOG_FORMAT && process.stdout.isTTY) env.LUMETRY_LOG_FORMAT = 'text';
+if (!env.LUMETRY_LOG_FORMAT && isatty(1)) env.LUMETRY_LOG_FORMAT = 'text';
 const { config } = configOrExit(env);
 const { logger, write, exit } = processLog('services', config);
 
@@ -32,7 +33,7 @@ try {
 }
 
 const extension = extname(fileURLToPath(import.meta.url));
-const colours = process.stdout.isTTY && config.log.format === 'text' ? ['\x1b[36m', '\x1b[35m', '\x1b[33m'] : [];
+const colours = isatty(1) && config.log.format === 'text' ? ['\x1b[36m', '\x1b[35m', '\x1b[33m'] : [];
 const supervisor = supervise({
   children: serviceNames.map((name) => ({
     name,

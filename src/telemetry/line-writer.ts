@@ -1,19 +1,31 @@
 // Writes log lines to a file descriptor (stdout) without ever blocking the event loop. Lines are
 // appended to one pending string (the runtime joins the pieces once, when it is written); one
-// asynchronous fs.write is in flight at a time and takes everything pending when it starts. Lines
+// asynchronous write is in flight at a time and takes everything pending when it starts. Lines
 // wait up to `lingerMs`, or until 64 KiB are pending, before a write starts: an asynchronous write
 // costs about 10 µs, so one write per line or per event-loop turn would cost more than the lines.
 // When the reader is slower than the producer, pending text stops at a bound and further lines are
 // dropped and counted, so memory stays flat. `flushSync` empties what is left when the process
-// must exit now. (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would
-// stall every request.)
+// must exit now, unless a write is still in flight: its reader has stalled, so a blocking write
+// would hold the exit for as long as the reader stalls, and could tear the line in flight.
+// (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would stall every
+// request.)
+//
+// How a write is made depends on the runtime and the descriptor (runtime/index.ts `pollsPipes`). A
+// file write on Node runs on libuv's thread pool, which Node joins before it exits: a write blocked
+// on a stalled pipe would hold the exit forever. So on Node a pipe or socket is written as a
+// non-blocking stream on the event loop; files, terminals and every descriptor on Bun use fs.write.
 import { write, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { pollsPipes } from '../runtime/index.ts';
 
 export interface LineWriter {
   write(line: string): void;
   /** Resolves once everything written so far has reached the descriptor. */
   flush(): Promise<void>;
-  /** Writes what is buffered, blocking; for the moment before process.exit. */
+  /**
+   * For the moment before process.exit: writes what is buffered, blocking, when no write is in
+   * flight. With one in flight the reader has stalled: the buffered lines are given up.
+   */
   flushSync(): void;
   /** Lines dropped because the buffer was full. */
   readonly dropped: number;
@@ -38,23 +50,7 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     for (const resolve of done) resolve();
   };
 
-  const writeAll = (data: Buffer, offset: number) => {
-    write(fd, data, offset, data.length - offset, null, (error, written) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeAll(data, offset), 10);
-      if (!error && offset + written < data.length) return writeAll(data, offset + written);
-      done();
-    });
-  };
-
-  // The runtime encodes a string for the write faster than Buffer.from does (bench/logger: 5.1x pino
-  // against 3.5x on Bun).
-  const writeText = (text: string) => {
-    write(fd, text, null, 'utf8', (error, written) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeText(text), 10);
-      if (!error && written < Buffer.byteLength(text)) return writeAll(Buffer.from(text), written);
-      done();
-    });
-  };
+  const send = pollsPipes(fd) ? streamSender(fd) : fileSender(fd);
 
   // A write error (the reader went away) loses that batch; logging must never take the process down.
   const done = () => {
@@ -69,7 +65,7 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     pending = '';
     due = false;
     inFlight = true;
-    writeText(text);
+    send(text, done);
   };
 
   const linger = () => {
@@ -93,17 +89,48 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
       pump(true);
     }),
     flushSync: () => {
-      if (pending === '') return;
-      const data = pending;
+      if (pending === '' || inFlight) return;
+      const data = Buffer.from(pending);
       pending = '';
       try {
-        writeSync(fd, data);
+        // A non-blocking descriptor can take part of it; EAGAIN then ends the attempt.
+        for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
       } catch {
-        // nothing more can be done for a closed stdout at exit
+        // nothing more can be done for a closed or full stdout at exit
       }
     },
     get dropped() {
       return dropped;
     },
   };
+}
+
+/** Writes `text` whole, then calls `done`, also after an error (the reader went away). */
+type Sender = (text: string, done: () => void) => void;
+
+function fileSender(fd: number): Sender {
+  const writeAll = (data: Buffer, offset: number, done: () => void) => {
+    write(fd, data, offset, data.length - offset, null, (error, written) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeAll(data, offset, done), 10);
+      if (!error && offset + written < data.length) return writeAll(data, offset + written, done);
+      done();
+    });
+  };
+  // The runtime encodes a string for the write faster than Buffer.from does (bench/logger: 5.1x pino
+  // against 3.5x on Bun).
+  const writeText: Sender = (text, done) => {
+    write(fd, text, null, 'utf8', (error, written) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') return void setTimeout(() => writeText(text, done), 10);
+      if (!error && written < Buffer.byteLength(text)) return writeAll(Buffer.from(text), written, done);
+      done();
+    });
+  };
+  return writeText;
+}
+
+function streamSender(fd: number): Sender {
+  const socket = new Socket({ fd, readable: false, writable: true });
+  // A reader that went away (EPIPE) ends the stream: later writes report it to their callback.
+  socket.on('error', () => {});
+  return (text, done) => void socket.write(text, 'utf8', () => done());
 }
