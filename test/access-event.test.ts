@@ -35,3 +35,28 @@ test('the JSON line and the object form of a request event agree', async () => {
   assert.deepEqual(line.url, { path: '/v1/things/a"b' }, 'the decoded path, escaped, without its query string');
   assert.deepEqual(line.http, { request: { method: 'POST', id: 'req-1', body: { bytes: 2 } }, response: { status_code: 201 } });
 });
+
+test('a request event made when the writer next writes carries the time of the request and the same fields', async () => {
+  const made: string[] = [];
+  const makers: (() => string)[] = [];
+  const later = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void made.push(line), defer: (make) => void makers.push(make) });
+  const atOnce: string[] = [];
+  const now = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void atOnce.push(line) });
+  const request = () => new Request('http://localhost/v1/things/7?token=no', { method: 'PUT', body: '{}', headers: { 'content-length': '2', 'user-agent': 'ua', 'x-request-id': 'req-7' } });
+  const before = Date.now();
+  for (const logger of [later, now]) {
+    const app = createApp(logger).put('/v1/things/:id', (c) => c.json({ ok: true }));
+    assert.equal((await app.fetch(request(), { remoteAddress: '192.0.2.7' })).status, 200);
+  }
+  const after = Date.now();
+  assert.equal(made.length, 0, 'nothing is made while the request is answered');
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const line = JSON.parse(makers.map((make) => make()).join('')) as Record<string, unknown>;
+  const stamp = Date.parse(line['@timestamp'] as string);
+  assert.ok(stamp >= before && stamp <= after, `@timestamp ${line['@timestamp']} is when the request was answered, not when its line was made`);
+  const { '@timestamp': _a, 'event': eventLater, ...restLater } = line;
+  const { '@timestamp': _b, 'event': eventNow, ...restNow } = JSON.parse(atOnce[0]!) as Record<string, unknown>;
+  assert.deepEqual(restLater, restNow);
+  assert.deepEqual({ ...(eventLater as object), duration: 0 }, { ...(eventNow as object), duration: 0 });
+  assert.equal(restLater.message, 'PUT /v1/things/7 200');
+});

@@ -1,13 +1,15 @@
 // The log writer on a stdout nobody reads: the event loop keeps running, memory stays bounded (lines
 // beyond the buffer are dropped and counted), once the reader catches up everything kept arrives, and
-// a process asked to exit still exits on time, without a torn line in the middle of its output.
+// a process asked to exit still exits on time, without a torn line in the middle of its output. And
+// deferred lines keep their place among written ones.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { fdLineWriter } from '../src/telemetry/line-writer.ts';
 
 test('a stalled stdout neither blocks the event loop nor grows memory', { timeout: 60_000 }, async () => {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/slow-stdout.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,4 +65,25 @@ test('a process exits on time while nobody reads its stdout, and what did get ou
   lines.pop();
   assert.ok(lines.length > 100, `lines arrived before the exit (${lines.length})`);
   for (const [i, line] of lines.entries()) assert.doesNotThrow(() => JSON.parse(line), `line ${i + 1} of ${lines.length} is a whole JSON document: ${line.slice(0, 80)}…`);
+});
+
+test('deferred lines are made with the next batch, in order with lines written around them', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'lumetry-lines-')), 'out');
+  const fd = openSync(file, 'w');
+  const writer = fdLineWriter(fd);
+  let made = 0;
+  const defer = (text: string) => writer.defer(() => {
+    made++;
+    return text;
+  });
+  writer.write('one\n');
+  defer('two\n');
+  defer('three\n');
+  writer.write('four\n');
+  defer('five\n');
+  assert.equal(made, 2, 'a written line makes the deferred lines before it first');
+  await writer.flush();
+  closeSync(fd);
+  assert.equal(made, 3);
+  assert.equal(readFileSync(file, 'utf8'), 'one\ntwo\nthree\nfour\nfive\n');
 });

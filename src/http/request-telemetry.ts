@@ -4,13 +4,15 @@
 // error type; request body size; requests in flight), the server span when traces are on, and one
 // ECS request event. Probes and scrapes (`quiet`) are logged at debug unless `logProbes` and get no
 // span, so a kubelet polling every few seconds floods neither; they still count in the metrics.
+// Without a span, the request event is made when the log writer next writes (`logger.later`), not
+// in the request: the same work costs the core far less there (docs/performance.md).
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
 import { context, type Tracer } from '@opentelemetry/api';
 import { getPath } from 'hono/utils/url';
 import type { ServerBindings } from '../runtime/types.ts';
 import type { HttpServerRecorder } from '../telemetry/http-server-producer.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { accessEvent } from './access-event.ts';
+import { accessEvent, type Exchange } from './access-event.ts';
 import type { Match, RecordingRouter } from './recording-router.ts';
 import { requestIds } from './request-id.ts';
 import { RequestScope } from './request-scope.ts';
@@ -46,13 +48,12 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
       const seconds = (performance.now() - started) / 1000;
       const requestBytes = byteCount(header('content-length'));
       metrics?.finished(method, match.route, status, seconds, requestBytes);
-      const exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent: header('user-agent') };
-      const level = quiet(match.path) && !logProbes ? logger.debug : logger.info;
-      const log = () => level(`${request.method} ${match.path} ${status}`, accessEvent(scope, exchange));
+      const exchange: Exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent: header('user-agent') };
+      const level = quiet(match.path) && !logProbes ? 'debug' : 'info';
       if (span) {
-        context.with(span.context, log);
+        context.with(span.context, () => logger[level](message(exchange), accessEvent(scope, exchange)));
         endServerSpan(span, method, match.route, status, scope.error);
-      } else log();
+      } else logger.later(level, Date.now(), () => [message(exchange), accessEvent(scope, exchange)]);
     };
     let result: Response | Promise<Response>;
     try {
@@ -83,6 +84,10 @@ function setRequestId(response: Response, id: string): void {
   } catch {
     // immutable headers: nothing to add to
   }
+}
+
+function message({ method, path, status }: Exchange): string {
+  return `${method} ${path} ${status}`;
 }
 
 function byteCount(header: string | undefined): number {

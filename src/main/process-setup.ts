@@ -40,6 +40,7 @@ export function processLog(service: string, config: Config): ProcessLog {
     level: config.log.level,
     format: config.log.format,
     write: writer.write,
+    defer: writer.defer,
     correlate: traces !== undefined,
     ...(logs === undefined ? {} : { sink: (...event: Parameters<LogSink>) => logSink?.(...event) }),
   });

@@ -10,6 +10,11 @@
 // (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would stall every
 // request.)
 //
+// A line can also be deferred: given as a function that makes it, called when the next batch is
+// made (or once `deferredBatch` are waiting). Made in a tight loop, away from the HTTP stack that
+// runs between two requests, one request's line costs far less of the core than made in the
+// request (docs/performance.md); lines keep their order, and every flush makes the deferred first.
+//
 // How a write is made depends on the runtime and the descriptor (runtime/index.ts `pollsPipes`). A
 // file write on Node runs on libuv's thread pool, which Node joins before it exits: a write blocked
 // on a stalled pipe would hold the exit forever. So on Node a pipe or socket is written as a
@@ -20,6 +25,8 @@ import { pollsPipes } from '../runtime/index.ts';
 
 export interface LineWriter {
   write(line: string): void;
+  /** A line made by `make` when the writer next makes a batch, in order with written lines. */
+  defer(make: () => string): void;
   /** Resolves once everything written so far has reached the descriptor. */
   flush(): Promise<void>;
   /**
@@ -33,9 +40,12 @@ export interface LineWriter {
 
 const batchChars = 64 * 1024;
 const lingerMs = 10;
+/** Deferred lines waiting at most, so that what they hold stays small. */
+const deferredBatch = 512;
 
 export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): LineWriter {
   let pending = '';
+  let deferred: (() => string)[] = [];
   let inFlight = false;
   let dropped = 0;
   let waiters: (() => void)[] = [];
@@ -44,7 +54,7 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
   let due = false;
 
   const settle = () => {
-    if (inFlight || pending !== '') return;
+    if (inFlight || pending !== '' || deferred.length > 0) return;
     const done = waiters;
     waiters = [];
     for (const resolve of done) resolve();
@@ -58,8 +68,29 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     pump(due || waiters.length > 0 || pending.length >= batchChars);
   };
 
+  const append = (line: string) => {
+    if (pending.length + line.length > maxBufferedBytes) dropped++;
+    else pending += line;
+  };
+
+  /** Makes the deferred lines, in order, into pending text. */
+  const make = () => {
+    if (deferred.length === 0) return;
+    const makers = deferred;
+    deferred = [];
+    for (const maker of makers) {
+      try {
+        append(maker());
+      } catch {
+        // a line that cannot be made is lost like one that does not fit; never the process
+        dropped++;
+      }
+    }
+  };
+
   /** Starts a write of everything pending, if there is one to start and it is time. */
   const pump = (now: boolean) => {
+    if (now) make();
     if (inFlight || !now || pending === '') return settle();
     const text = pending;
     pending = '';
@@ -76,19 +107,25 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
 
   return {
     write: (line) => {
-      if (pending.length + line.length > maxBufferedBytes) {
-        dropped++;
-        return;
-      }
-      pending += line;
+      make();
+      append(line);
       if (pending.length >= batchChars) pump(true);
       else if (timer === undefined) timer = setTimeout(linger, lingerMs);
+    },
+    defer: (maker) => {
+      deferred.push(maker);
+      if (deferred.length >= deferredBatch) {
+        make();
+        if (pending.length >= batchChars) pump(true);
+      }
+      if (timer === undefined) timer = setTimeout(linger, lingerMs);
     },
     flush: () => new Promise((resolve) => {
       waiters.push(resolve);
       pump(true);
     }),
     flushSync: () => {
+      make();
       if (pending === '' || inFlight) return;
       const data = Buffer.from(pending);
       pending = '';

@@ -28,11 +28,20 @@ export type EventFields = Fields | Serialized;
 /** Where else an event goes besides stdout (OpenTelemetry log records); `bindings` are a child's. */
 export type LogSink = (level: LogLevel, message: string, fields: EventFields | undefined, bindings: Fields) => void;
 
+/** An event made only when its line is: its message and fields. */
+export type LaterEvent = () => readonly [message: string, fields: EventFields];
+
 export interface Logger {
   debug(message: string, fields?: EventFields): void;
   info(message: string, fields?: EventFields): void;
   warn(message: string, fields?: EventFields): void;
   error(message: string, fields?: EventFields): void;
+  /**
+   * An event that happened at `at` (ms since the epoch) outside any span, made when the writer
+   * next writes, so that the caller pays for none of it: one event per request. Made at once
+   * where events also go elsewhere (`sink`) or the writer cannot defer.
+   */
+  later(level: LogLevel, at: number, event: LaterEvent): void;
   child(bindings: Fields): Logger;
 }
 
@@ -44,6 +53,8 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   readonly format: LogFormat;
   readonly write: (line: string) => void;
+  /** Takes a line to be made when the next batch is written (line-writer.ts `defer`). */
+  readonly defer?: (make: () => string) => void;
   /** Adds `trace.id` and `span.id` of the active span (only when tracing is on). */
   readonly correlate?: boolean;
   readonly sink?: LogSink;
@@ -69,7 +80,7 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger {
   const suffix = JSON.stringify({ ...fixed, ...bindings }).slice(1);
-  const { sink, correlate = false } = options;
+  const { sink, defer, correlate = false } = options;
   const emit = (level: LogLevel) => {
     if (levelOrder[level] < levelOrder[options.level]) return noop;
     const line =
@@ -82,23 +93,34 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
       sink(level, message, fields, bindings);
     };
   };
-  return {
+  const logger: Logger = {
     debug: emit('debug'),
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
+    later: (level, at, event) => {
+      if (levelOrder[level] < levelOrder[options.level]) return;
+      if (sink !== undefined || defer === undefined) {
+        const [message, fields] = event();
+        return logger[level](message, fields);
+      }
+      defer(() => {
+        const [message, fields] = event();
+        return options.format === 'json' ? jsonLine(level, message, fields, suffix, false, at) : textLine(options.service, level, message, fields, at);
+      });
+    },
     child: (extra) => build(options, fixed, { ...bindings, ...extra }),
   };
+  return logger;
 }
 
 // Formatting a date is a fair share of a line's cost; lines in the same millisecond share it.
 let stampedAt = 0;
 let stamp = '';
-function timestamp(): string {
-  const now = Date.now();
-  if (now !== stampedAt) {
-    stampedAt = now;
-    stamp = new Date(now).toISOString();
+function timestamp(at: number): string {
+  if (at !== stampedAt) {
+    stampedAt = at;
+    stamp = new Date(at).toISOString();
   }
   return stamp;
 }
@@ -111,8 +133,8 @@ export function quote(text: string): string {
   return escaped.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, correlate: boolean): string {
-  const head = `{"@timestamp":"${timestamp()}","log.level":"${level}","message":${quote(message)}`;
+function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, correlate: boolean, at = Date.now()): string {
+  const head = `{"@timestamp":"${timestamp(at)}","log.level":"${level}","message":${quote(message)}`;
   const middle = fields === undefined ? '' : fields instanceof Serialized ? `,${fields.json}` : `,${JSON.stringify(fields).slice(1, -1)}`;
   return `${head}${middle === ',' ? '' : middle}${correlate ? traceFields() : ''},${suffix}\n`;
 }
@@ -123,11 +145,11 @@ function traceFields(): string {
   return span === undefined ? '' : `,"trace.id":"${span.traceId}","span.id":"${span.spanId}"`;
 }
 
-function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined): string {
+function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined, at = Date.now()): string {
   const pairs: string[] = [];
   if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
   const extra = pairs.length === 0 ? '' : ` ${pairs.join(' ')}`;
-  return `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}\n`;
+  return `${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}\n`;
 }
 
 /** Visits every leaf of nested fields under its dotted name (`http.request.method`); arrays are leaves. */
