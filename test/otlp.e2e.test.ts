@@ -146,12 +146,16 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
     const tenant = await createTenant(settings, 'traced');
     await addDestination(settings, tenant.id, `${webhook.url}/hook`);
     const stack = await startStack(settings);
+    let sent = 0;
+    let answered = 0;
     try {
+      sent = Date.now();
       const response = await fetch(`${stack.url('ingest-api')}/v1/events`, {
         method: 'POST',
         headers: { traceparent: `00-${callerTrace.traceId}-${callerTrace.spanId}-01`, authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ id: 'traced-1', type: 'order.created', data: {} }),
       });
+      answered = Date.now();
       assert.equal(response.status, 202);
       await webhook.until((got) => got.length === 1);
       await otlp.until((r) => r.spans().some((s) => s.name === 'POST' && s.kind === 3));
@@ -179,6 +183,11 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
     const record = otlp.logRecords().find((l) => l.body === 'POST /v1/events 202');
     assert.equal(record?.traceId, callerTrace.traceId, 'the request event’s log record carries the trace');
     assert.equal(record?.spanId, server.spanId);
+    const recorded = Number(record!.timeUnixNano / 1_000_000n);
+    assert.ok(recorded >= sent && recorded <= answered, 'the record has the time of the request, not of its making');
+    const line = stack.processes.get('ingest-api')!.stdout.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.message === 'POST /v1/events 202');
+    assert.equal(line?.['trace.id'], callerTrace.traceId, 'the request event’s ECS line carries the trace');
+    assert.equal(line?.['span.id'], server.spanId);
   } finally {
     await webhook.close();
   }

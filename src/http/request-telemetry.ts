@@ -4,8 +4,8 @@
 // error type; request body size; requests in flight), the server span when traces are on, and one
 // ECS request event. Probes and scrapes (`quiet`) are logged at debug unless `logProbes` and get no
 // span, so a kubelet polling every few seconds floods neither; they still count in the metrics.
-// Without a span, the request event is made when the log writer next writes (`logger.later`), not
-// in the request: the same work costs the core far less there (docs/performance.md).
+// The request event is made when the log writer next writes (`logger.later`), not in the request:
+// the same work costs the core less there (docs/performance.md); it keeps the request's time and span.
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
 import { context, type Tracer } from '@opentelemetry/api';
 import { getPath } from 'hono/utils/url';
@@ -50,10 +50,8 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
       metrics?.finished(method, match.route, status, seconds, requestBytes);
       const exchange: Exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent: header('user-agent') };
       const level = quiet(match.path) && !logProbes ? 'debug' : 'info';
-      if (span) {
-        context.with(span.context, () => logger[level](message(exchange), accessEvent(scope, exchange)));
-        endServerSpan(span, method, match.route, status, scope.error);
-      } else logger.later(level, Date.now(), () => [message(exchange), accessEvent(scope, exchange)]);
+      logger.later(level, Date.now(), () => [message(exchange), accessEvent(scope, exchange)], span?.span.spanContext());
+      if (span) endServerSpan(span, method, match.route, status, scope.error);
     };
     let result: Response | Promise<Response>;
     try {

@@ -1,7 +1,7 @@
 // A lean ECS logger: one JSON document per line on stdout (or a readable line in text mode).
 // Fixed fields are serialised once when a logger is made; disabled levels are no-ops.
 // Field reference: https://www.elastic.co/guide/en/ecs-logging/overview/current/intro.html
-import { context, trace } from '@opentelemetry/api';
+import { context, type SpanContext, trace } from '@opentelemetry/api';
 import type { LogFormat, LogLevel } from '../config/config.ts';
 
 export type Fields = Record<string, unknown>;
@@ -25,8 +25,18 @@ export class Serialized {
 
 export type EventFields = Fields | Serialized;
 
-/** Where else an event goes besides stdout (OpenTelemetry log records); `bindings` are a child's. */
-export type LogSink = (level: LogLevel, message: string, fields: EventFields | undefined, bindings: Fields) => void;
+/** When and in which span an event happened, for one made later than that (`Logger.later`). */
+export interface Happened {
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  readonly span: SpanContext | undefined;
+}
+
+/**
+ * Where else an event goes besides stdout (OpenTelemetry log records); `bindings` are a child's.
+ * Without `happened`, the event is happening now, in the active span.
+ */
+export type LogSink = (level: LogLevel, message: string, fields: EventFields | undefined, bindings: Fields, happened?: Happened) => void;
 
 /** An event made only when its line is: its message and fields. */
 export type LaterEvent = () => readonly [message: string, fields: EventFields];
@@ -37,11 +47,11 @@ export interface Logger {
   warn(message: string, fields?: EventFields): void;
   error(message: string, fields?: EventFields): void;
   /**
-   * An event that happened at `at` (ms since the epoch) outside any span, made when the writer
-   * next writes, so that the caller pays for none of it: one event per request. Made at once
-   * where events also go elsewhere (`sink`) or the writer cannot defer.
+   * An event that happened at `at` (ms since the epoch), in `span` if given, made (for stdout and
+   * for the sink alike) when the writer next writes, so that the caller pays for none of it: one
+   * event per request. Made at once where the writer cannot defer.
    */
-  later(level: LogLevel, at: number, event: LaterEvent): void;
+  later(level: LogLevel, at: number, event: LaterEvent, span?: SpanContext): void;
   child(bindings: Fields): Logger;
 }
 
@@ -85,7 +95,7 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
     if (levelOrder[level] < levelOrder[options.level]) return noop;
     const line =
       options.format === 'json'
-        ? (message: string, fields?: EventFields) => options.write(jsonLine(level, message, fields, suffix, correlate))
+        ? (message: string, fields?: EventFields) => options.write(jsonLine(level, message, fields, suffix, correlate ? traceFields() : ''))
         : (message: string, fields?: EventFields) => options.write(textLine(options.service, level, message, fields));
     if (sink === undefined) return line;
     return (message: string, fields?: EventFields) => {
@@ -98,15 +108,17 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
-    later: (level, at, event) => {
+    later: (level, at, event, span) => {
       if (levelOrder[level] < levelOrder[options.level]) return;
-      if (sink !== undefined || defer === undefined) {
-        const [message, fields] = event();
-        return logger[level](message, fields);
+      if (defer === undefined) {
+        const now = () => logger[level](...event());
+        return span ? context.with(trace.setSpanContext(context.active(), span), now) : now();
       }
       defer(() => {
         const [message, fields] = event();
-        return options.format === 'json' ? jsonLine(level, message, fields, suffix, false, at) : textLine(options.service, level, message, fields, at);
+        sink?.(level, message, fields, bindings, { at, span });
+        if (options.format === 'text') return textLine(options.service, level, message, fields, at);
+        return jsonLine(level, message, fields, suffix, correlate && span !== undefined ? spanFields(span) : '', at);
       });
     },
     child: (extra) => build(options, fixed, { ...bindings, ...extra }),
@@ -133,16 +145,21 @@ export function quote(text: string): string {
   return escaped.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, correlate: boolean, at = Date.now()): string {
+/** `trace` is the trace correlation members, or nothing. */
+function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, trace: string, at = Date.now()): string {
   const head = `{"@timestamp":"${timestamp(at)}","log.level":"${level}","message":${quote(message)}`;
   const middle = fields === undefined ? '' : fields instanceof Serialized ? `,${fields.json}` : `,${JSON.stringify(fields).slice(1, -1)}`;
-  return `${head}${middle === ',' ? '' : middle}${correlate ? traceFields() : ''},${suffix}\n`;
+  return `${head}${middle === ',' ? '' : middle}${trace},${suffix}\n`;
 }
 
 /** ECS trace correlation: https://www.elastic.co/guide/en/ecs/current/ecs-tracing.html */
 function traceFields(): string {
   const span = trace.getSpanContext(context.active());
-  return span === undefined ? '' : `,"trace.id":"${span.traceId}","span.id":"${span.spanId}"`;
+  return span === undefined ? '' : spanFields(span);
+}
+
+function spanFields(span: SpanContext): string {
+  return `,"trace.id":"${span.traceId}","span.id":"${span.spanId}"`;
 }
 
 function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined, at = Date.now()): string {

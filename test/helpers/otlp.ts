@@ -1,7 +1,7 @@
 // OTLP request bodies decoded into what tests look at: spans, metric names and log records, each
 // with its resource attributes. Field numbers from opentelemetry-proto (collector/*/v1, trace/v1,
 // metrics/v1, logs/v1, common/v1). https://github.com/open-telemetry/opentelemetry-proto
-import { hex, integer, type Message, messages, readMessage, text } from './protobuf.ts';
+import { fixed64, hex, integer, type Message, messages, readMessage, text } from './protobuf.ts';
 
 export type Attributes = Record<string, string | number | boolean | string[]>;
 
@@ -26,6 +26,7 @@ export interface OtlpMetric {
 
 export interface OtlpLogRecord {
   readonly resource: Attributes;
+  readonly timeUnixNano: bigint;
   readonly severityText: string;
   readonly body: string;
   readonly attributes: Attributes;
@@ -53,6 +54,7 @@ export function decodeMetrics(body: Uint8Array): OtlpMetric[] {
 export function decodeLogRecords(body: Uint8Array): OtlpLogRecord[] {
   return items(body, (record, resource) => ({
     resource,
+    timeUnixNano: fixed64(record, 1),
     severityText: text(record, 3),
     body: messages(record, 5).map((value) => String(anyValue(value)))[0] ?? '',
     attributes: attributes(record, 6),

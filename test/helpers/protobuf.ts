@@ -63,3 +63,9 @@ export function integer(message: Message, field: number): number {
   const value = message.get(field)?.[0];
   return typeof value === 'bigint' ? Number(value) : 0;
 }
+
+/** A fixed64 field (times in OTLP) as an unsigned integer. */
+export function fixed64(message: Message, field: number): bigint {
+  const value = message.get(field)?.[0];
+  return value instanceof Uint8Array && value.length === 8 ? Buffer.from(value).readBigUInt64LE() : 0n;
+}

@@ -1,8 +1,9 @@
 // Logs on: every event the ECS logger writes is also emitted as an OpenTelemetry log record (same
-// message, level and fields, trace context from the active span) through a bounded queue. Request
+// message, level and fields, time and trace context of when it happened: the active span, or the
+// span a deferred event was given) through a bounded queue. Request
 // events, one per request, are our own records encoded by us (request-log-records.ts); the rest
 // are SDK log records.
-import { type AttributeValue, context, SeverityNumber, trace } from '@opentelemetry/api';
+import { type AttributeValue, context, ROOT_CONTEXT, SeverityNumber, trace } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogLevel } from '../../config/config.ts';
@@ -28,11 +29,12 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
   const encoded = await encodedExporter(settings, 'logs', (records: RequestLogRecord[]) => encodeRequestLogRecords(records, resource, writer));
   const requestEvents = await boundedProcessor(encoded as unknown as LogRecordExporter, settings, config, report);
   return {
-    sink: (level, message, fields, bindings) => {
+    sink: (level, message, fields, bindings, happened) => {
+      const at = happened?.at ?? Date.now();
       if (fields instanceof Serialized) {
-        const span = trace.getSpanContext(context.active());
+        const span = happened ? happened.span : trace.getSpanContext(context.active());
         const record: RequestLogRecord = {
-          time: BigInt(Date.now()) * 1_000_000n,
+          time: BigInt(at) * 1_000_000n,
           severityNumber: severity[level],
           severityText: level.toUpperCase(),
           body: message,
@@ -43,7 +45,8 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
         requestEvents.onEmit(record as never);
         return;
       }
-      logger.emit({ timestamp: Date.now(), severityNumber: severity[level], severityText: level.toUpperCase(), body: message, attributes: attributesOf(bindings, fields), context: context.active() });
+      const active = happened ? (happened.span ? trace.setSpanContext(ROOT_CONTEXT, happened.span) : ROOT_CONTEXT) : context.active();
+      logger.emit({ timestamp: at, severityNumber: severity[level], severityText: level.toUpperCase(), body: message, attributes: attributesOf(bindings, fields), context: active });
     },
     shutdown: async () => {
       await Promise.allSettled([provider.shutdown(), requestEvents.shutdown()]);
