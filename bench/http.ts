@@ -5,61 +5,22 @@
 // (taskset), wrk to the other; POST of a 1 KB JSON body, 50 connections. Request logs go to
 // /dev/null (a shipper's pipe would be read just as fast). Needs wrk and taskset (Debian packages).
 //   npx bun bench/http.ts [--rounds 8] [--slice 1] [--replicas 3] [--signals traces,metrics,logs] [--write docs/performance.md]
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { body, load, mean, median, pause, startOtlpSink, startServer as startHttpServer } from './http-load.ts';
 import { publish } from './report.ts';
-import { runtimes, root, signals, signalsFlag, wholeFlag } from './setup.ts';
+import { runtimes, signals, signalsFlag, wholeFlag } from './setup.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '8' }, slice: { type: 'string', default: '1' }, replicas: { type: 'string', default: '3' }, signals: { type: 'string', default: signals.join(',') }, write: { type: 'string' } } });
 const exported = signalsFlag(values.signals, '--signals');
 const rounds = wholeFlag(values.rounds, '--rounds', 1);
 const slice = wholeFlag(values.slice, '--slice', 1);
 const replicas = wholeFlag(values.replicas, '--replicas', 1);
-const body = JSON.stringify({ type: 'order.created', data: { customer: 'c-1234', items: Array.from({ length: 12 }, (_, i) => ({ sku: `SKU-${i}`, qty: i + 1, price: 9.99 })), note: 'x'.repeat(300) } });
-const script = join(tmpdir(), 'lumetry-bench-post.lua');
-writeFileSync(script, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`);
-
-function portOf(child: ChildProcess): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
-      const match = /port=(\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
-  });
-}
-
-// The OTLP endpoint of the "everything on" runs shares wrk's core, as a local collector would share the host.
-const sink = spawn('taskset', ['-c', '0', runtimes.bun, join(root, 'bench/otlp-sink.ts')], { stdio: ['ignore', 'ignore', 'pipe'] });
-const sinkUrl = `http://127.0.0.1:${await portOf(sink)}`;
+const sink = await startOtlpSink();
 
 type Mode = 'bare' | 'floor' | 'lumetry' | 'everything';
 const modes: readonly Mode[] = ['bare', 'floor', 'lumetry', 'everything'];
 
-async function startServer(runtime: keyof typeof runtimes, mode: Mode) {
-  const server = spawn('taskset', ['-c', '1', runtimes[runtime], join(root, 'bench/http-server.ts'), mode, sinkUrl, exported.join(',')], { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'] });
-  return { server, url: `http://127.0.0.1:${await portOf(server)}/v1/echo` };
-}
-
-function load(url: string, duration: number) {
-  const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', '-c50', `-d${duration}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
-  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(run.stdout);
-  const p99ms = p99 ? Number(p99[1]) * (p99[2] === 'us' ? 0.001 : p99[2] === 's' ? 1000 : 1) : Number.NaN;
-  if (!Number.isFinite(rps)) throw new Error(`wrk gave no result: ${run.stdout}${run.stderr}`);
-  return { rps, p99ms };
-}
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const startServer = (runtime: keyof typeof runtimes, mode: Mode) => startHttpServer(runtime, [mode, sink.url, exported.join(',')]);
 
 /**
  * Every configuration runs in several processes side by side (two processes of the same server
@@ -75,7 +36,7 @@ async function measure(runtime: keyof typeof runtimes) {
     const perRound = modes.map(() => [] as number[]);
     for (const [i, { url }] of servers.entries()) {
       // A moment for the last server's batched work (log writes, OTLP exports) to finish first.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pause(300);
       const { rps, p99ms } = load(url, slice);
       perRound[i % modes.length]!.push(rps);
       slices[i % modes.length]!.p99ms.push(p99ms);
@@ -105,7 +66,7 @@ for (const runtime of ['bun', 'node'] as const) {
     rows.push(`| ${cells.join(' | ')} |`);
   }
 }
-sink.kill('SIGKILL');
+sink.stop();
 publish(
   'http',
   `Measured ${new Date().toISOString().slice(0, 10)}: POST of ${body.length} bytes of JSON, wrk with 50 connections on core 0 (with the OTLP endpoint), the servers on core 1, ${replicas} processes of each configuration, every process loaded in turn for ${slice} s in each of ${rounds} rounds. Ratio: of mean requests/s; range: lowest and highest ratio of one round (mean over a configuration's processes); p99: median over all slices.`,
