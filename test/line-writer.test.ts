@@ -87,3 +87,23 @@ test('deferred lines are made with the next batch, in order with lines written a
   assert.equal(made, 3);
   assert.equal(readFileSync(file, 'utf8'), 'one\ntwo\nthree\nfour\nfive\n');
 });
+
+test('other writers to process.stdout share it with the log writer: every line of both arrives', { timeout: 60_000 }, async () => {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/shared-stdout.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const ended = new Promise((resolve) => child.stdout.once('end', resolve));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  // A slow reader at first, so that the log writer still has a write waiting when the other comes.
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stdout.resume();
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  await ended;
+  assert.equal(code, 0, stderr);
+  const lines = stdout.split('\n').filter((line) => line !== '');
+  assert.deepEqual(lines.filter((line) => line.startsWith('plain line')), Array.from({ length: 20 }, (_, round) => `plain line ${round}`));
+  const logged = lines.filter((line) => !line.startsWith('plain line')).map((line) => JSON.parse(line) as { message: string });
+  assert.equal(logged.filter((entry) => entry.message === 'from the writer').length, 10_000);
+});

@@ -22,8 +22,13 @@ export interface ProcessLog {
   readonly logger: Logger;
   /** Writes a finished line (newline included) through the same non-blocking stdout writer. */
   write(line: string): void;
-  /** Exits once the log lines written so far are out (or after two seconds, writing them blocking). */
+  /**
+   * Exits once the log lines written so far are out, or after two seconds: then what is still
+   * waiting is written blocking, unless the reader of stdout has stalled, when it is given up.
+   */
   exit(code: number): void;
+  /** Makes the deferred request events now; before OTLP export shuts down, which they also feed. */
+  makeDeferred(): void;
   /** With OTLP logs on: where every event also goes, once telemetry has started. */
   connectLogs(sink: LogSink): void;
 }
@@ -50,6 +55,7 @@ export function processLog(service: string, config: Config): ProcessLog {
       logSink = sink;
     },
     write: writer.write,
+    makeDeferred: writer.makeDeferred,
     exit: (code) => {
       setTimeout(() => {
         writer.flushSync();

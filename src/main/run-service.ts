@@ -55,7 +55,7 @@ export interface ServiceDefinition {
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const loaded = configOrExit(process.env);
   const { config } = loaded;
-  const { logger, exit, connectLogs } = processLog(definition.name, config);
+  const { logger, exit, connectLogs, makeDeferred } = processLog(definition.name, config);
   for (const warning of loaded.warnings) logger.warn(warning);
   const shutdown = createShutdown(logger);
   const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit };
@@ -68,7 +68,14 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
     const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid };
     const telemetry = await startTelemetry(identity, config, logger, connectLogs);
-    shutdown.add('telemetry', () => telemetry.shutdown(Math.min(5_000, config.shutdownTimeoutMs / 4)), 'storage');
+    shutdown.add(
+      'telemetry',
+      () => {
+        makeDeferred();
+        return telemetry.shutdown(Math.min(5_000, config.shutdownTimeoutMs / 4));
+      },
+      'storage',
+    );
     const { metrics, tracer } = telemetry;
     startup.done('telemetry');
     const eventLoop = monitorEventLoop({ maxDelayMs: config.health.maxEventLoopDelayMs, onDelay: runtimeMetrics(metrics.meter) });

@@ -7,26 +7,27 @@
 // dropped and counted, so memory stays flat. `flushSync` empties what is left when the process
 // must exit now, unless a write is still in flight: its reader has stalled, so a blocking write
 // would hold the exit for as long as the reader stalls, and could tear the line in flight.
-// (process.stdout.write to a pipe is synchronous on Linux: a slow log shipper would stall every
-// request.)
+// (process.stdout.write is synchronous for files and terminals, and Bun's to a pipe can be too: a
+// slow log shipper would stall every request.)
 //
 // A line can also be deferred: given as a function that makes it, called when the next batch is
 // made (or once `deferredBatch` are waiting). Made in a tight loop, away from the HTTP stack that
 // runs between two requests, one request's line costs far less of the core than made in the
 // request (docs/performance.md); lines keep their order, and every flush makes the deferred first.
 //
-// How a write is made depends on the runtime and the descriptor (runtime/index.ts `pollsPipes`). A
-// file write on Node runs on libuv's thread pool, which Node joins before it exits: a write blocked
-// on a stalled pipe would hold the exit forever. So on Node a pipe or socket is written as a
-// non-blocking stream on the event loop; files, terminals and every descriptor on Bun use fs.write.
-import { write, writeSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { pollsPipes } from '../runtime/index.ts';
+// A pipe or socket on stdout or stderr is written through the runtime's own process.stdout (or
+// stderr) stream: non-blocking on both runtimes, never holding the exit, and shared with anything
+// else that writes there, so neither tears the other's lines. Files and terminals use fs.write. (A
+// file write on Node runs on libuv's thread pool, which Node joins before it exits: one blocked on a
+// stalled pipe held every exit forever.)
+import { fstatSync, write, writeSync } from 'node:fs';
 
 export interface LineWriter {
   write(line: string): void;
   /** A line made by `make` when the writer next makes a batch, in order with written lines. */
   defer(make: () => string): void;
+  /** Makes the deferred lines now, in order (before what they also feed shuts down). */
+  makeDeferred(): void;
   /** Resolves once everything written so far has reached the descriptor. */
   flush(): Promise<void>;
   /**
@@ -34,7 +35,7 @@ export interface LineWriter {
    * flight. With one in flight the reader has stalled: the buffered lines are given up.
    */
   flushSync(): void;
-  /** Lines dropped because the buffer was full. */
+  /** Lines dropped because the buffer was full (or, a bug, a deferred line could not be made). */
   readonly dropped: number;
 }
 
@@ -60,7 +61,8 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     for (const resolve of done) resolve();
   };
 
-  const send = pollsPipes(fd) ? streamSender(fd) : fileSender(fd);
+  const stdio = fd === 1 ? process.stdout : fd === 2 ? process.stderr : undefined;
+  const send = stdio !== undefined && isPipe(fd) ? streamSender(stdio) : fileSender(fd);
 
   // A write error (the reader went away) loses that batch; logging must never take the process down.
   const done = () => {
@@ -82,7 +84,7 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
       try {
         append(maker());
       } catch {
-        // a line that cannot be made is lost like one that does not fit; never the process
+        // a line that cannot be made is lost and counted like one that does not fit; never the process
         dropped++;
       }
     }
@@ -120,6 +122,7 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
       }
       if (timer === undefined) timer = setTimeout(linger, lingerMs);
     },
+    makeDeferred: make,
     flush: () => new Promise((resolve) => {
       waiters.push(resolve);
       pump(true);
@@ -165,9 +168,18 @@ function fileSender(fd: number): Sender {
   return writeText;
 }
 
-function streamSender(fd: number): Sender {
-  const socket = new Socket({ fd, readable: false, writable: true });
+/** The runtime's own stream for stdout or stderr, shared with anything else that writes there. */
+function streamSender(stream: NodeJS.WriteStream): Sender {
   // A reader that went away (EPIPE) ends the stream: later writes report it to their callback.
-  socket.on('error', () => {});
-  return (text, done) => void socket.write(text, 'utf8', () => done());
+  stream.on('error', () => {});
+  return (text, done) => void stream.write(text, 'utf8', () => done());
+}
+
+function isPipe(fd: number): boolean {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFIFO() || stats.isSocket();
+  } catch {
+    return false;
+  }
 }

@@ -48,8 +48,9 @@ export interface Logger {
   error(message: string, fields?: EventFields): void;
   /**
    * An event that happened at `at` (ms since the epoch), in `span` if given, made (for stdout and
-   * for the sink alike) when the writer next writes, so that the caller pays for none of it: one
-   * event per request. Made at once where the writer cannot defer.
+   * for the sink alike) when the writer next makes a batch, so that the caller pays for none of it:
+   * one event per request. A line written meanwhile makes the waiting events first, to keep the
+   * order. Made at once where the writer cannot defer.
    */
   later(level: LogLevel, at: number, event: LaterEvent, span?: SpanContext): void;
   child(bindings: Fields): Logger;
@@ -116,9 +117,13 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
       }
       defer(() => {
         const [message, fields] = event();
-        sink?.(level, message, fields, bindings, { at, span });
-        if (options.format === 'text') return textLine(options.service, level, message, fields, at);
-        return jsonLine(level, message, fields, suffix, correlate && span !== undefined ? spanFields(span) : '', at);
+        const line = options.format === 'text' ? textLine(options.service, level, message, fields, at) : jsonLine(level, message, fields, suffix, correlate && span !== undefined ? spanFields(span) : '', at);
+        try {
+          sink?.(level, message, fields, bindings, { at, span });
+        } catch {
+          // OTLP export counts what it loses itself; the line still goes out
+        }
+        return line;
       });
     },
     child: (extra) => build(options, fixed, { ...bindings, ...extra }),
