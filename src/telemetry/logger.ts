@@ -92,12 +92,13 @@ export function createLogger(options: LoggerOptions): Logger {
 function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger {
   const suffix = JSON.stringify({ ...fixed, ...bindings }).slice(1);
   const { sink, defer, correlate = false } = options;
+  /** `trace`: the trace correlation members, or nothing (text lines carry none); `at`: ms since the epoch. */
+  const format = (level: LogLevel, message: string, fields: EventFields | undefined, trace: string, at?: number) =>
+    options.format === 'json' ? jsonLine(level, message, fields, suffix, trace, at) : textLine(options.service, level, message, fields, at);
+  const traced = correlate && options.format === 'json';
   const emit = (level: LogLevel) => {
     if (levelOrder[level] < levelOrder[options.level]) return noop;
-    const line =
-      options.format === 'json'
-        ? (message: string, fields?: EventFields) => options.write(jsonLine(level, message, fields, suffix, correlate ? traceFields() : ''))
-        : (message: string, fields?: EventFields) => options.write(textLine(options.service, level, message, fields));
+    const line = (message: string, fields?: EventFields) => options.write(format(level, message, fields, traced ? traceFields() : ''));
     if (sink === undefined) return line;
     return (message: string, fields?: EventFields) => {
       line(message, fields);
@@ -117,7 +118,7 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
       }
       defer(() => {
         const [message, fields] = event();
-        const line = options.format === 'text' ? textLine(options.service, level, message, fields, at) : jsonLine(level, message, fields, suffix, correlate && span !== undefined ? spanFields(span) : '', at);
+        const line = format(level, message, fields, traced && span !== undefined ? spanFields(span) : '', at);
         try {
           sink?.(level, message, fields, bindings, { at, span });
         } catch {
