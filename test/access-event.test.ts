@@ -60,3 +60,23 @@ test('a request event made when the writer next writes carries the time of the r
   assert.deepEqual({ ...(eventLater as object), duration: 0 }, { ...(eventNow as object), duration: 0 });
   assert.equal(restLater.message, 'PUT /v1/things/7 200');
 });
+
+test('in text format a request event is one readable line with its fields, made later as at once', async () => {
+  for (const deferred of [false, true]) {
+    const lines: string[] = [];
+    const makers: (() => string)[] = [];
+    const logger = createLogger({ service: 'ingest-api', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'text', write: (line) => void lines.push(line), ...(deferred ? { defer: (make: () => string) => void makers.push(make) } : {}) });
+    const app = createApp(logger).get('/v1/things/:id', (c) => c.json({ ok: true }));
+    const before = Date.now();
+    assert.equal((await app.fetch(new Request('http://localhost/v1/things/9?token=no', { headers: { 'user-agent': 'ua 1', 'x-request-id': 'req-9' } }), { remoteAddress: '192.0.2.9' })).status, 200);
+    const after = Date.now();
+    for (const make of makers) lines.push(make());
+    assert.equal(lines.length, 1);
+    const match = /^(\S+) INFO  ingest-api GET \/v1\/things\/9 200 (.*)\n$/.exec(lines[0]!);
+    assert.ok(match, lines[0]);
+    const stamp = Date.parse(match[1]!);
+    assert.ok(stamp >= before && stamp <= after, `${match[1]} is when the request was answered`);
+    for (const pair of ['http.request.method=GET', 'http.request.id=req-9', 'http.response.status_code=200', 'url.path=/v1/things/9', 'client.address=192.0.2.9', 'user_agent.original=ua 1']) assert.ok(match[2]!.includes(pair), `${pair} in ${match[2]}`);
+    assert.ok(!lines[0]!.includes('token'), 'never the query string');
+  }
+});
