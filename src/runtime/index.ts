@@ -12,4 +12,3 @@ export async function loadRuntime(): Promise<Runtime> {
   const module = runtimeName() === 'bun' ? await import('./bun.ts') : await import('./node.ts');
   return module.runtime;
 }
-

@@ -1,8 +1,7 @@
 // Logs on: every event the ECS logger writes is also emitted as an OpenTelemetry log record (same
 // message, level and fields, time and trace context of when it happened: the active span, or the
-// span a deferred event was given) through a bounded queue. Request
-// events, one per request, are our own records encoded by us (request-log-records.ts); the rest
-// are SDK log records.
+// span a deferred event was given) through a bounded queue. Request events, one per request, are
+// our own records encoded by us (request-log-records.ts); the rest are SDK log records.
 import { type AttributeValue, context, ROOT_CONTEXT, SeverityNumber, trace } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
