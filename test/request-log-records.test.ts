@@ -27,3 +27,26 @@ test('a request event decodes to what the logger wrote, under the span it was wr
   assert.equal(fixed64(raw, 11), time, 'observed when written');
   assert.equal(Buffer.from(raw.get(8)![0] as Uint8Array).readUInt32LE(0), TraceFlags.SAMPLED);
 });
+
+test('attribute values seen before (kept encoded) decode the same as new ones, past the bound of what is kept', () => {
+  const resource = resourceFromAttributes({ 'service.name': 'ingest-api' });
+  const time = BigInt(Date.now()) * 1_000_000n;
+  // 600 distinct ids and durations: more than the 256 values a key keeps; the rest repeat.
+  const attributesOf = (i: number) => ({
+    'http.request.method': i % 2 === 0 ? 'POST' : 'GET',
+    'http.request.id': `req-${i}`,
+    'event.duration': 1_000 + i,
+    'http.response.status_code': i % 3 === 0 ? 503 : 200,
+    'user_agent.original': i % 5 === 0 ? 'curl/8.5 «café»' : 'wrk',
+    'event.category': ['web'],
+    // The same text as a string and as a one-item list must stay apart.
+    'event.type': i % 2 === 0 ? ['access'] : 'access',
+  });
+  const records = Array.from({ length: 600 }, (_, i) => ({ time, severityNumber: 9, severityText: 'INFO', body: `request ${i}`, attributes: attributesOf(i), span: undefined, resource }));
+  const writer = new ProtobufWriter();
+  for (const batch of [records, records.slice().reverse()]) {
+    const decoded = decodeLogRecords(encodeRequestLogRecords(batch, resource, writer));
+    assert.equal(decoded.length, batch.length);
+    for (const [i, record] of decoded.entries()) assert.deepEqual(record.attributes, batch[i]!.attributes, `record ${batch[i]!.body}`);
+  }
+});

@@ -28,23 +28,85 @@ export function exportRequest(writer: ProtobufWriter, resource: Resource, items:
 // opentelemetry/proto/common/v1/common.proto: KeyValue { key = 1; value = 2 }, AnyValue { string 1,
 // bool 2, int 3, double 4, array 5 }, ArrayValue { values = 1 }.
 export function keyValue(writer: ProtobufWriter, field: number, key: string, value: AttributeValue): void {
-  if (typeof value === 'string') {
-    // Most attributes: sizes known up front, nothing written twice.
-    const keyBytes = utf8Length(key);
-    const valueBytes = utf8Length(value);
-    const any = 1 + varintLength(valueBytes) + valueBytes;
-    writer.lengthDelimited(field, 1 + varintLength(keyBytes) + keyBytes + 1 + varintLength(any) + any);
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') {
+    // ECS's one-item lists (event.category ["web"]), told apart from a plain string by a NUL.
+    const known = encodedPairs.get(key, `\0${value[0]}`);
+    if (known !== undefined) return writer.bytes(field, known);
+  }
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+    const known = encodedPairs.get(key, value);
+    if (known !== undefined) return writer.bytes(field, known);
+    writer.lengthDelimited(field, plainPairLength(key, value));
+    const start = writer.mark;
     writer.string(1, key);
-    writer.stringMessage(2, 1, value);
+    if (typeof value === 'string') writer.stringMessage(2, 1, value);
+    else {
+      writer.lengthDelimited(2, 1 + varintLength(value));
+      writer.uint(3, value);
+    }
+    encodedPairs.keep(key, value, writer.since(start));
     return;
   }
+  const start = writer.mark;
   writer.begin(field);
   writer.string(1, key);
   writer.begin(2);
   anyValue(writer, value);
   writer.end();
   writer.end();
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') encodedPairs.keep(key, `\0${value[0]}`, content(writer.since(start)));
 }
+
+/** A length-delimited field's content: past its tag and its length, two varints. */
+function content(field: Uint8Array): Uint8Array {
+  let offset = 0;
+  while (field[offset++]! & 0x80);
+  while (field[offset++]! & 0x80);
+  return field.subarray(offset);
+}
+
+/** The KeyValue's length for a string or a non-negative whole number: known up front, nothing written twice. */
+function plainPairLength(key: string, value: string | number): number {
+  const keyBytes = utf8Length(key);
+  const valueBytes = typeof value === 'string' ? utf8Length(value) : varintLength(value);
+  const any = 1 + (typeof value === 'string' ? varintLength(valueBytes) : 0) + valueBytes;
+  return 1 + varintLength(keyBytes) + keyBytes + 1 + varintLength(any) + any;
+}
+
+/**
+ * Encoded KeyValue messages of the attribute values seen before. Most of a request's attributes
+ * repeat on every request (method, route, scheme, status, client, user agent), and copying their
+ * bytes costs far less than encoding them. Bounded: at most `perKey` values of a key and `keys`
+ * keys; a key that has had more values (ids, durations) is no longer kept at all.
+ */
+class EncodedPairs {
+  readonly #byKey = new Map<string, Map<string | number, Uint8Array> | null>();
+  readonly #keys: number;
+  readonly #perKey: number;
+
+  constructor(keys: number, perKey: number) {
+    this.#keys = keys;
+    this.#perKey = perKey;
+  }
+
+  get(key: string, value: string | number): Uint8Array | undefined {
+    return this.#byKey.get(key)?.get(value);
+  }
+
+  keep(key: string, value: string | number, message: Uint8Array): void {
+    let values = this.#byKey.get(key);
+    if (values === null) return;
+    if (values === undefined) {
+      if (this.#byKey.size >= this.#keys) return;
+      values = new Map();
+      this.#byKey.set(key, values);
+    }
+    if (values.size >= this.#perKey) this.#byKey.set(key, null);
+    else values.set(value, message);
+  }
+}
+
+const encodedPairs = new EncodedPairs(256, 256);
 
 export function anyValue(writer: ProtobufWriter, value: unknown): void {
   if (typeof value === 'string') writer.string(1, value);

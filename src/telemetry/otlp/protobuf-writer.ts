@@ -132,6 +132,16 @@ export class ProtobufWriter {
     for (let i = 0; i < value.length; i += 2) this.buffer[this.position++] = nibble(value.charCodeAt(i)) * 16 + nibble(value.charCodeAt(i + 1));
   }
 
+  /** Where the next byte goes (for `since`). */
+  get mark(): number {
+    return this.position;
+  }
+
+  /** A copy of the bytes written from `start` (a `mark`) to now. */
+  since(start: number): Uint8Array {
+    return this.buffer.slice(start, this.position);
+  }
+
   /** The tag and length of a nested message whose content the caller writes next. */
   lengthDelimited(field: number, length: number): void {
     this.tag(field, 2);
