@@ -1,7 +1,8 @@
 // A collector that is down, answers 401, or answers too slowly, while 10,000 requests run: every
 // request is served, the process stays ready, telemetry is dropped and counted (never queued without
-// bound), and the failure is logged once, not once per export. And a gRPC collector that goes away
-// under load and comes back on the same port receives spans again.
+// bound), and the failure is logged once, not once per export. A collector that acknowledges exports
+// but refuses some of their items (partial success) has those counted as dropped. And a gRPC
+// collector that goes away under load and comes back on the same port receives spans again.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -107,6 +108,37 @@ for (const fault of faults) {
       const logged = failures.filter((line) => line.includes(`OTLP ${signal} export failed`)).length;
       assert.ok(logged >= 1 && logged <= 2, `${signal} export failures logged at a limited rate (${logged} lines)`);
     }
+    assert.ok(process.stdout.every((line) => !line.includes('otlp-fault-secret')), 'the OTLP header never reaches the log');
+  });
+}
+
+for (const protocol of ['http/protobuf', 'grpc'] as const) {
+  test(`a collector over ${protocol} that accepts each export but refuses part of it: the refused items are dropped and counted, not exported`, { timeout: 60_000 }, async () => {
+    const receiver = await startOtlpReceiver();
+    receiver.behave({ refuse: { count: 1, message: 'attribute value too long' } });
+    const { process, url } = await ingestApi({ OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? receiver.grpcUrl : receiver.httpUrl });
+    try {
+      await load(url, 200, 8);
+      await receiver.until((r) => r.spans().length >= 200 && r.logRecords().length >= 200 && r.requests.some((request) => request.signal === 'metrics'));
+      // The last exports' answers are counted once they arrive; nothing more is sent meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const exports = (signal: string) => receiver.requests.filter((request) => request.signal === signal).length;
+      for (const [signal, received] of [['traces', receiver.spans().length], ['logs', receiver.logRecords().length]] as const) {
+        const refused = sample(metrics, 'lumetry_telemetry_dropped_total', `lumetry_signal="${signal}",lumetry_reason="refused"`);
+        const exported = sample(metrics, 'lumetry_telemetry_exported_total', `lumetry_signal="${signal}"`);
+        assert.equal(refused, exports(signal), `${signal}: one item refused in each export`);
+        assert.equal(exported + refused, received, `${signal}: every item the collector received is counted once, as exported or as refused`);
+      }
+      assert.ok(sample(metrics, 'lumetry_telemetry_dropped_total', 'lumetry_signal="metrics",lumetry_reason="refused"') >= 1, 'refused metric data points counted');
+    } finally {
+      process.child.kill('SIGTERM');
+      assert.equal((await process.exited).code, 0);
+      await receiver.close();
+    }
+    const warnings = process.stdout.filter((line) => line.includes('OTLP traces export partly refused by the endpoint'));
+    assert.ok(warnings.length >= 1 && warnings.length <= 2, `refusals logged at a limited rate (${warnings.length} lines)`);
+    assert.equal(JSON.parse(warnings[0]!).error.message, 'attribute value too long', 'the collector’s reason is logged');
     assert.ok(process.stdout.every((line) => !line.includes('otlp-fault-secret')), 'the OTLP header never reaches the log');
   });
 }

@@ -1,6 +1,7 @@
 // A real OTLP receiver on 127.0.0.1, as a collector would be: OTLP/HTTP with protobuf bodies
-// (gzip or not) and OTLP/gRPC, each request decoded by test/helpers/otlp.ts. It can answer 401, or
-// answer slowly, to play a collector that refuses or lags.
+// (gzip or not) and OTLP/gRPC, each request decoded by test/helpers/otlp.ts. It can answer 401,
+// answer slowly, or accept an export but refuse some of its items, to play a collector that
+// refuses or lags.
 import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { gunzipSync } from 'node:zlib';
@@ -22,6 +23,8 @@ export interface ReceiverBehaviour {
   unauthorized?: boolean;
   /** Hold each answer this long. */
   delayMs?: number;
+  /** Accept each export but answer that this many of its items were refused (OTLP partial success). */
+  refuse?: { count: number; message: string };
 }
 
 export interface OtlpReceiver {
@@ -64,7 +67,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     requests.push({ signal, protocol: 'http/protobuf', headers: flatHeaders(request), body });
     await hold();
     if (behaviour.unauthorized) return void response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
-    response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(answer(behaviour));
   };
   const http = options.tls ? createTlsServer(options.tls, handle) : createServer(handle);
   await new Promise<void>((resolve) => http.listen(options.http ?? 0, '127.0.0.1', resolve));
@@ -79,7 +82,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
         requests.push({ signal, protocol: 'grpc', headers, body: call.request });
         await hold();
         if (behaviour.unauthorized) return callback({ code: grpc.status.UNAUTHENTICATED, details: 'unauthorized' });
-        callback(null, Buffer.alloc(0));
+        callback(null, answer(behaviour));
       },
     });
   }
@@ -113,6 +116,17 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     },
   };
   return receiver;
+}
+
+/**
+ * An Export*ServiceResponse: empty, or with partial_success (1) { rejected items (1, int64),
+ * error_message (2) }, the same field numbers for every signal.
+ */
+function answer({ refuse }: ReceiverBehaviour): Buffer {
+  if (!refuse) return Buffer.alloc(0);
+  const message = Buffer.from(refuse.message);
+  const partial = Buffer.concat([Buffer.from([0x08, refuse.count]), Buffer.from([0x12, message.length]), message]);
+  return Buffer.concat([Buffer.from([0x0a, partial.length]), partial]);
 }
 
 function credentials(tls: ReceiverOptions['tls']): grpc.ServerCredentials {

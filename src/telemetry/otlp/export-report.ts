@@ -1,18 +1,20 @@
 // What happens to telemetry on its way out: items exported, items dropped (a full queue, a failed
-// export) counted in lumetry.telemetry.* metrics, and export failures logged at most once a minute
-// per signal, with how many were not logged. A collector that is down, slow or refusing costs a
+// export, items the endpoint refused) counted in lumetry.telemetry.* metrics, and export failures
+// logged at most once a minute per signal, with how many were not logged. A collector that is down, slow or refusing costs a
 // counter increment per item, never a blocked request or an unbounded queue.
 import type { Meter } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { SignalName } from '../../config/telemetry-config.ts';
 import type { Logger } from '../logger.ts';
+import type { Refusal } from './exporters.ts';
 
-export type DropReason = 'queue_full' | 'export_failed';
+export type DropReason = 'queue_full' | 'export_failed' | 'refused';
 
 export interface ExportReport {
   exported(signal: SignalName, count: number): void;
   dropped(signal: SignalName, reason: DropReason, count: number): void;
-  failed(signal: SignalName, error: Error | undefined, items: number): void;
+  /** An export that failed, or (`refused`) was acknowledged with `items` of it refused. */
+  failed(signal: SignalName, error: Error | undefined, items: number, refused?: boolean): void;
   /** Publishes the totals as lumetry.telemetry.* counters of this meter. */
   observe(meter: Meter): void;
 }
@@ -46,7 +48,7 @@ export function exportReport(options: ExportReportOptions): ExportReport {
   return {
     exported: (signal, count) => void exportedTotals.set(signal, (exportedTotals.get(signal) ?? 0) + count),
     dropped: (signal, reason, count) => void droppedTotals.set(`${signal} ${reason}`, (droppedTotals.get(`${signal} ${reason}`) ?? 0) + count),
-    failed: (signal, error, items) => {
+    failed: (signal, error, items, refused = false) => {
       const now = clock();
       const last = lastLogged.get(signal);
       if (last !== undefined && now - last < every) {
@@ -56,7 +58,7 @@ export function exportReport(options: ExportReportOptions): ExportReport {
       const suppressed = unlogged.get(signal) ?? 0;
       lastLogged.set(signal, now);
       unlogged.set(signal, 0);
-      options.logger.warn(`OTLP ${signal} export failed: ${items} items dropped`, {
+      options.logger.warn(`OTLP ${signal} export ${refused ? 'partly refused by the endpoint' : 'failed'}: ${items} items dropped`, {
         error: { type: error?.name ?? 'Error', message: redact(error?.message ?? 'export failed') },
         lumetry: { signal, failures_not_logged: suppressed },
       });
@@ -70,7 +72,7 @@ export function exportReport(options: ExportReportOptions): ExportReport {
       meter
         .createObservableCounter('lumetry.telemetry.dropped', {
           unit: '{item}',
-          description: 'Spans, metric data points and log records lost on the way to the OTLP endpoint, by lumetry.signal and lumetry.reason (queue_full, export_failed).',
+          description: 'Spans, metric data points and log records lost on the way to the OTLP endpoint, by lumetry.signal and lumetry.reason (queue_full, export_failed, refused).',
         })
         .addCallback((result) => {
           for (const [key, count] of droppedTotals) {
@@ -86,15 +88,26 @@ interface Exporter<T> {
   export(items: T, done: (result: ExportResult) => void): void;
 }
 
-/** Counts every item an exporter is given as exported or dropped; `handedOver` frees queue room. */
-export function accounted<T, E extends Exporter<T>>(exporter: E, signal: SignalName, report: ExportReport, size: (items: T) => number, handedOver?: (count: number) => void): E {
+/**
+ * Counts every item an exporter is given as exported or dropped: a failed export's, and those the
+ * endpoint refused of an acknowledged one (`refused`, OTLP partial success). `handedOver` frees
+ * queue room.
+ */
+export function accounted<T, E extends Exporter<T>>({ exporter, refused }: { exporter: E; refused?: () => Refusal | undefined }, signal: SignalName, report: ExportReport, size: (items: T) => number, handedOver?: (count: number) => void): E {
   const send = exporter.export.bind(exporter);
   exporter.export = (items, done) => {
     const count = size(items);
     handedOver?.(count);
     send(items, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) report.exported(signal, count);
-      else {
+      if (result.code === ExportResultCode.SUCCESS) {
+        const refusal = refused?.();
+        const lost = Math.min(refusal?.count ?? 0, count);
+        report.exported(signal, count - lost);
+        if (refusal && lost > 0) {
+          report.dropped(signal, 'refused', lost);
+          report.failed(signal, Object.assign(new Error(refusal.message || 'no reason given'), { name: 'PartialSuccess' }), lost, true);
+        }
+      } else {
         report.dropped(signal, 'export_failed', count);
         report.failed(signal, result.error, count);
       }

@@ -1,6 +1,10 @@
 // Builds a signal's OTLP exporter for the configured protocol. The exporter modules are imported
 // only when their signal is switched on, so a process with export off never loads them.
+import type { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import type { OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-base/node-http';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { OtlpExport } from '../../config/telemetry-config.ts';
 import { trustedCertificates } from './trust.ts';
 
@@ -37,40 +41,84 @@ async function grpcOptions(settings: OtlpExport) {
   };
 }
 
-export async function spanExporter(settings: OtlpExport) {
-  if (settings.protocol === 'grpc') return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter(await grpcOptions(settings));
-  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(await httpOptions(settings));
+/** What the endpoint refused of an export it acknowledged: OTLP partial success. */
+export interface Refusal {
+  readonly count: number;
+  readonly message: string;
 }
 
-export async function metricExporter(settings: OtlpExport) {
-  if (settings.protocol === 'grpc') return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter(await grpcOptions(settings));
-  return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(await httpOptions(settings));
+/** An OTLP exporter and what its endpoint refused of the export it just acknowledged (read once). */
+export interface OtlpExporter<T, E = OTLPExporterBase<T>> {
+  readonly exporter: E;
+  readonly refused: () => Refusal | undefined;
 }
 
-export async function logRecordExporter(settings: OtlpExport) {
-  if (settings.protocol === 'grpc') return new (await import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter(await grpcOptions(settings));
-  return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(await httpOptions(settings));
-}
+type SignalName = 'traces' | 'metrics' | 'logs';
 
-const encodedSignals = {
-  traces: { name: 'TRACES', path: 'v1/traces', item: 'span', service: 'TraceExportService', method: '/opentelemetry.proto.collector.trace.v1.TraceService/Export' },
-  logs: { name: 'LOGS', path: 'v1/logs', item: 'log', service: 'LogsExportService', method: '/opentelemetry.proto.collector.logs.v1.LogsService/Export' },
+const signals = {
+  traces: { name: 'TRACES', path: 'v1/traces', item: 'span', service: 'TraceExportService', method: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', rejected: 'rejectedSpans' },
+  metrics: { name: 'METRICS', path: 'v1/metrics', item: 'metric_data_point', service: 'MetricsExportService', method: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', rejected: 'rejectedDataPoints' },
+  logs: { name: 'LOGS', path: 'v1/logs', item: 'log', service: 'LogsExportService', method: '/opentelemetry.proto.collector.logs.v1.LogsService/Export', rejected: 'rejectedLogRecords' },
 } as const;
 
-/** An exporter for records we encode ourselves (`encode`), over the SDK's transport for the protocol. */
-export async function encodedExporter<T>(settings: OtlpExport, signal: keyof typeof encodedSignals, encode: (records: T[]) => Uint8Array) {
+export async function spanExporter(settings: OtlpExport): Promise<OtlpExporter<ReadableSpan[]>> {
+  const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+  return otlpExporter(settings, 'traces', (spans: ReadableSpan[]) => ProtobufTraceSerializer.serializeRequest(spans));
+}
+
+export async function logRecordExporter(settings: OtlpExport): Promise<OtlpExporter<ReadableLogRecord[]>> {
+  const { ProtobufLogsSerializer } = await import('@opentelemetry/otlp-transformer');
+  return otlpExporter(settings, 'logs', (records: ReadableLogRecord[]) => ProtobufLogsSerializer.serializeRequest(records));
+}
+
+/** The metric exporter's base class adds the aggregation and temporality choices (the defaults) to the delegate. */
+export async function metricExporter(settings: OtlpExport): Promise<OtlpExporter<ResourceMetrics, PushMetricExporter>> {
+  const { ProtobufMetricsSerializer } = await import('@opentelemetry/otlp-transformer');
+  const { OTLPMetricExporterBase } = await import('@opentelemetry/exporter-metrics-otlp-http');
+  const { delegate, refused } = await exportDelegate(settings, 'metrics', (batch: ResourceMetrics) => ProtobufMetricsSerializer.serializeRequest(batch));
+  return { exporter: new OTLPMetricExporterBase(delegate), refused };
+}
+
+/** An exporter of `signal` encoding with `serialize`: the SDK's serializers, or ours for server spans and request events. */
+export async function otlpExporter<T>(settings: OtlpExport, signal: SignalName, serialize: (items: T) => Uint8Array | undefined): Promise<OtlpExporter<T>> {
   const { OTLPExporterBase } = await import('@opentelemetry/otlp-exporter-base');
-  const { ProtobufLogsSerializer, ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
-  const { name, path, item, service, method } = encodedSignals[signal];
-  const responses = signal === 'traces' ? ProtobufTraceSerializer : ProtobufLogsSerializer;
-  const serializer = { serializeRequest: encode, deserializeResponse: (data: Uint8Array) => responses.deserializeResponse(data) };
-  const counting = { name: item, countItems: (records: T[]) => records.length };
+  const { delegate, refused } = await exportDelegate(settings, signal, serialize);
+  return { exporter: new OTLPExporterBase(delegate), refused };
+}
+
+/**
+ * The SDK's export delegate for the configured protocol, built as its per-signal exporter classes
+ * build theirs, but with a serializer of ours that reads the endpoint's answer: an acknowledged
+ * export may still have refused some items (OTLP partial success), lost like a failed export's.
+ */
+async function exportDelegate<T>(settings: OtlpExport, signal: SignalName, serialize: (items: T) => Uint8Array | undefined) {
+  const { ProtobufLogsSerializer, ProtobufMetricsSerializer, ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+  const { name, path, item, service, method, rejected } = signals[signal];
+  const responses = { traces: ProtobufTraceSerializer, metrics: ProtobufMetricsSerializer, logs: ProtobufLogsSerializer }[signal];
+  let refusal: Refusal | undefined;
+  const serializer = {
+    serializeRequest: serialize,
+    // Called with an acknowledged export's answer, just before the export reports success.
+    deserializeResponse: (data: Uint8Array) => {
+      const response = responses.deserializeResponse(data);
+      const partial = response.partialSuccess as Partial<Record<typeof rejected | 'errorMessage', unknown>> | undefined;
+      const count = Number(partial?.[rejected] ?? 0);
+      refusal = count > 0 ? { count, message: String(partial?.errorMessage ?? '') } : undefined;
+      return response;
+    },
+  };
+  const refused = () => {
+    const last = refusal;
+    refusal = undefined;
+    return last;
+  };
+  const counting = { name: item, countItems: (items: T) => (Array.isArray(items) ? items.length : 0) };
   if (settings.protocol === 'grpc') {
     const { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } = await import('@opentelemetry/otlp-grpc-exporter-base');
     const options = convertLegacyOtlpGrpcOptions(await grpcOptions(settings), name);
-    return new OTLPExporterBase(createOtlpGrpcExportDelegate(options, serializer, `otlp_grpc_${item}_exporter`, counting, undefined, service, method));
+    return { delegate: createOtlpGrpcExportDelegate(options, serializer, `otlp_grpc_${item}_exporter`, counting, undefined, service, method), refused };
   }
   const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import('@opentelemetry/otlp-exporter-base/node-http');
   const options = convertLegacyHttpOptions(await httpOptions(settings), name, path, { 'Content-Type': 'application/x-protobuf' });
-  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined));
+  return { delegate: createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined), refused };
 }

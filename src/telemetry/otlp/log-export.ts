@@ -4,12 +4,12 @@
 // our own records encoded by us (request-log-records.ts); the rest are SDK log records.
 import { type AttributeValue, context, ROOT_CONTEXT, SeverityNumber, trace } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
 import { type EventFields, type Fields, forEachField, type LogSink, Serialized } from '../logger.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
-import { encodedExporter, logRecordExporter } from './exporters.ts';
+import { logRecordExporter, type OtlpExporter, otlpExporter } from './exporters.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 import { encodeRequestLogRecords, type RequestLogRecord } from './request-log-records.ts';
 
@@ -25,8 +25,8 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
   const logger = provider.getLogger('lumetry');
   const writer = new ProtobufWriter();
   // The batch processor passes on whatever it was given: here, only request event records.
-  const encoded = await encodedExporter(settings, 'logs', (records: RequestLogRecord[]) => encodeRequestLogRecords(records, resource, writer));
-  const requestEvents = await boundedProcessor(encoded as unknown as LogRecordExporter, settings, config, report);
+  const encoded = await otlpExporter(settings, 'logs', (records: RequestLogRecord[]) => encodeRequestLogRecords(records, resource, writer));
+  const requestEvents = await boundedProcessor(encoded as unknown as OtlpExporter<ReadableLogRecord[], LogRecordExporter>, settings, config, report);
   return {
     sink: (level, message, fields, bindings, happened) => {
       const at = happened?.at ?? Date.now();
@@ -54,7 +54,7 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
 }
 
 /** A batch processor behind an admission gate, its exporter counted: every lost record is in the drop counter. */
-async function boundedProcessor(recordExporter: LogRecordExporter, settings: OtlpExport, config: TelemetryConfig, report: ExportReport): Promise<LogRecordProcessor> {
+async function boundedProcessor(recordExporter: OtlpExporter<ReadableLogRecord[], LogRecordExporter>, settings: OtlpExport, config: TelemetryConfig, report: ExportReport): Promise<LogRecordProcessor> {
   const { maxQueueSize, maxBatchSize, delayMs } = config.logRecords;
   const gate = queueGate(maxQueueSize, () => report.dropped('logs', 'queue_full', 1));
   const exporter = accounted(recordExporter, 'logs', report, (records: readonly unknown[]) => records.length, gate.release);

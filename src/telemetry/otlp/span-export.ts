@@ -6,10 +6,10 @@
 import { context, SpanKind, TraceFlags, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Resource } from '@opentelemetry/resources';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type Sampler, type SpanExporter, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, type ReadableSpan, type Sampler, type SpanExporter, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
-import { encodedExporter, spanExporter } from './exporters.ts';
+import { type OtlpExporter, otlpExporter, spanExporter } from './exporters.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 import { encodeServerSpans, type ServerSpanRecord, withServerSpans } from './server-spans.ts';
 
@@ -23,8 +23,8 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
   const sdkSpans = await boundedProcessor(await spanExporter(settings), settings, config, report);
   const writer = new ProtobufWriter();
   // The batch processor passes on whatever it was given: here, only server span records.
-  const encoded = await encodedExporter(settings, 'traces', (records: ServerSpanRecord[]) => encodeServerSpans(records, resource, writer));
-  const serverSpans = await boundedProcessor(encoded as unknown as SpanExporter, settings, config, report);
+  const encoded = await otlpExporter(settings, 'traces', (records: ServerSpanRecord[]) => encodeServerSpans(records, resource, writer));
+  const serverSpans = await boundedProcessor(encoded as unknown as OtlpExporter<ReadableSpan[], SpanExporter>, settings, config, report);
   const provider = new TracerProvider({ resource, sampler: rootSampler, spanProcessors: [sdkSpans] });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -38,7 +38,7 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
 }
 
 /** A batch processor behind an admission gate, its exporter counted: every lost span is in the drop counter. */
-async function boundedProcessor(spanExporter: SpanExporter, settings: OtlpExport, config: TelemetryConfig, report: ExportReport): Promise<SpanProcessor> {
+async function boundedProcessor(spanExporter: OtlpExporter<ReadableSpan[], SpanExporter>, settings: OtlpExport, config: TelemetryConfig, report: ExportReport): Promise<SpanProcessor> {
   const { maxQueueSize, maxBatchSize, delayMs } = config.spans;
   const gate = queueGate(maxQueueSize, () => report.dropped('traces', 'queue_full', 1));
   const exporter = accounted(spanExporter, 'traces', report, (spans: readonly unknown[]) => spans.length, gate.release);
