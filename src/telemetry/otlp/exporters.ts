@@ -5,7 +5,7 @@ import type { OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-ba
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { OtlpExport } from '../../config/telemetry-config.ts';
+import type { OtlpExport, SignalName } from '../../config/telemetry-config.ts';
 import { trustedCertificates } from './trust.ts';
 
 /** The scheme as URL parsing sees it (`HTTPS://` included): TLS must never be skipped by spelling. */
@@ -52,8 +52,6 @@ export interface OtlpExporter<T, E = OTLPExporterBase<T>> {
   readonly exporter: E;
   readonly refused: () => Refusal | undefined;
 }
-
-type SignalName = 'traces' | 'metrics' | 'logs';
 
 const signals = {
   traces: { name: 'TRACES', path: 'v1/traces', item: 'span', service: 'TraceExportService', method: '/opentelemetry.proto.collector.trace.v1.TraceService/Export', rejected: 'rejectedSpans' },
