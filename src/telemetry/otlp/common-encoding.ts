@@ -28,33 +28,38 @@ export function exportRequest(writer: ProtobufWriter, resource: Resource, items:
 // opentelemetry/proto/common/v1/common.proto: KeyValue { key = 1; value = 2 }, AnyValue { string 1,
 // bool 2, int 3, double 4, array 5 }, ArrayValue { values = 1 }.
 export function keyValue(writer: ProtobufWriter, field: number, key: string, value: AttributeValue): void {
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') {
-    // ECS's one-item lists (event.category ["web"]), told apart from a plain string by a NUL.
-    const known = encodedPairs.get(key, `\0${value[0]}`);
-    if (known !== undefined) return writer.bytes(field, known);
-  }
-  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-    const known = encodedPairs.get(key, value);
-    if (known !== undefined) return writer.bytes(field, known);
+  const memo = memoKey(value);
+  const known = memo === undefined ? undefined : encodedPairs.get(key, memo);
+  if (known !== undefined) return writer.bytes(field, known);
+  const start = writer.mark;
+  if (typeof value === 'string' || (typeof value === 'number' && memo === value)) {
+    // Most attributes: sizes known up front, nothing written twice.
     writer.lengthDelimited(field, plainPairLength(key, value));
-    const start = writer.mark;
     writer.string(1, key);
     if (typeof value === 'string') writer.stringMessage(2, 1, value);
     else {
       writer.lengthDelimited(2, 1 + varintLength(value));
       writer.uint(3, value);
     }
-    encodedPairs.keep(key, value, writer.since(start));
-    return;
+  } else {
+    writer.begin(field);
+    writer.string(1, key);
+    writer.begin(2);
+    anyValue(writer, value);
+    writer.end();
+    writer.end();
   }
-  const start = writer.mark;
-  writer.begin(field);
-  writer.string(1, key);
-  writer.begin(2);
-  anyValue(writer, value);
-  writer.end();
-  writer.end();
-  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') encodedPairs.keep(key, `\0${value[0]}`, content(writer.since(start)));
+  if (memo !== undefined) encodedPairs.keep(key, memo, writer, start);
+}
+
+/**
+ * What a value's encoding is kept under: a string or a non-negative whole number itself, and ECS's
+ * one-item lists (event.category ["web"]) as their item after a NUL, apart from the plain string.
+ */
+function memoKey(value: AttributeValue): string | number | undefined {
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return value;
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return `\0${value[0]}`;
+  return undefined;
 }
 
 /** A length-delimited field's content: past its tag and its length, two varints. */
@@ -93,7 +98,8 @@ class EncodedPairs {
     return this.#byKey.get(key)?.get(value);
   }
 
-  keep(key: string, value: string | number, message: Uint8Array): void {
+  /** Keeps the KeyValue `writer` wrote from `start` on (its tag and length included), if there is room. */
+  keep(key: string, value: string | number, writer: ProtobufWriter, start: number): void {
     let values = this.#byKey.get(key);
     if (values === null) return;
     if (values === undefined) {
@@ -102,7 +108,7 @@ class EncodedPairs {
       this.#byKey.set(key, values);
     }
     if (values.size >= this.#perKey) this.#byKey.set(key, null);
-    else values.set(value, message);
+    else values.set(value, content(writer.since(start)));
   }
 }
 
