@@ -81,24 +81,30 @@ export class ProtobufWriter {
   }
 
   double(field: number, value: number): void {
-    this.tag(field, 1);
-    this.reserve(8);
-    this.view.setFloat64(this.position, value, true);
-    this.position += 8;
+    const at = this.fixed(field, 1, 8);
+    this.view.setFloat64(at, value, true);
   }
 
   fixed32(field: number, value: number): void {
-    this.tag(field, 5);
-    this.reserve(4);
-    this.view.setUint32(this.position, value, true);
-    this.position += 4;
+    const at = this.fixed(field, 5, 4);
+    this.view.setUint32(at, value, true);
   }
 
   fixed64(field: number, value: bigint): void {
-    this.tag(field, 1);
-    this.reserve(8);
-    this.view.setBigUint64(this.position, value, true);
-    this.position += 8;
+    const at = this.fixed(field, 1, 8);
+    this.view.setBigUint64(at, value, true);
+  }
+
+  /**
+   * The tag of a fixed-width field and room for its `bytes`: where they go (little-endian). The
+   * caller reads `view` after this call, since making room can replace it.
+   */
+  private fixed(field: number, wireType: number, bytes: number): number {
+    this.tag(field, wireType);
+    this.reserve(bytes);
+    const at = this.position;
+    this.position += bytes;
+    return at;
   }
 
   string(field: number, value: string): void {
