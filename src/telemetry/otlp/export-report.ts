@@ -1,7 +1,7 @@
 // What happens to telemetry on its way out: items exported, items dropped (a full queue, a failed
 // export, items the endpoint refused) counted in lumetry.telemetry.* metrics, and export failures
-// logged at most once a minute per signal, with how many were not logged. A collector that is down, slow or refusing costs a
-// counter increment per item, never a blocked request or an unbounded queue.
+// logged at most once a minute per signal, with how many were not logged. A collector that is down,
+// slow or refusing costs a counter increment per item, never a blocked request or an unbounded queue.
 import type { Meter } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { SignalName } from '../../config/telemetry-config.ts';
