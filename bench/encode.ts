@@ -1,0 +1,57 @@
+#!/usr/bin/env bun
+// bench/encode: microseconds to encode one server span and one request-event log record to OTLP
+// protobuf, in batches of 512 as the batch processors export them, with the attributes a request
+// carries (repeated values, a distinct request id and duration each). Run it with either runtime,
+// at two commits, for a before/after pair (docs/performance.md); in process, no sockets.
+//   npx bun bench/encode.ts        npx node bench/encode.ts
+import { SpanStatusCode } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+import { ProtobufWriter } from '../src/telemetry/otlp/protobuf-writer.ts';
+import { encodeRequestLogRecords, type RequestLogRecord } from '../src/telemetry/otlp/request-log-records.ts';
+import { encodeServerSpans, type ServerSpanRecord } from '../src/telemetry/otlp/server-spans.ts';
+
+const batch = 512;
+const rounds = 1_000;
+const ids = new RandomIdGenerator();
+const resource = resourceFromAttributes({ 'service.name': 'bench', 'service.version': '0', 'host.name': 'bench-host', 'process.pid': 1 });
+const start = BigInt(Date.now()) * 1_000_000n;
+
+const spans: ServerSpanRecord[] = Array.from({ length: batch }, (_, i) => {
+  const context = { traceId: ids.generateTraceId(), spanId: ids.generateSpanId(), traceFlags: 1 };
+  const attributes = { 'http.request.method': 'POST', 'url.path': '/v1/events', 'url.scheme': 'http', 'user_agent.original': 'wrk/4.2.0', 'client.address': '127.0.0.1', 'http.route': '/v1/events', 'http.response.status_code': 202 };
+  return { context, parent: undefined, name: 'POST /v1/events', start, end: start + BigInt(200_000 + i), attributes, status: { code: SpanStatusCode.UNSET }, spanContext: () => context, resource };
+});
+const records: RequestLogRecord[] = spans.map(({ context }, i) => ({
+  time: start,
+  severityNumber: 9,
+  severityText: 'INFO',
+  body: 'POST /v1/events 202',
+  attributes: {
+    'event.kind': 'event',
+    'event.category': ['web'],
+    'event.type': ['access'],
+    'event.outcome': 'success',
+    'event.duration': 200_000 + i,
+    'http.request.method': 'POST',
+    'http.request.id': `5f0c2a9e-1b7d-${i.toString(36)}`,
+    'http.response.status_code': 202,
+    'url.path': '/v1/events',
+    'http.request.body.bytes': 822,
+    'client.address': '127.0.0.1',
+    'client.ip': '127.0.0.1',
+    'user_agent.original': 'wrk/4.2.0',
+  },
+  span: context,
+  resource,
+}));
+
+const writer = new ProtobufWriter();
+const runtime = typeof Bun === 'undefined' ? `node ${process.versions.node}` : `bun ${Bun.version}`;
+for (const [item, encode] of [['server span', () => encodeServerSpans(spans, resource, writer)], ['request log record', () => encodeRequestLogRecords(records, resource, writer)]] as const) {
+  for (let i = 0; i < 200; i++) encode();
+  const began = performance.now();
+  for (let i = 0; i < rounds; i++) encode();
+  const micros = ((performance.now() - began) * 1_000) / rounds / batch;
+  console.log(`${runtime}: ${item} ${micros.toFixed(2)} µs (${encode().length.toLocaleString('en')} bytes a batch of ${batch})`);
+}
