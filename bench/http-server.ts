@@ -54,7 +54,7 @@ if (mode === 'bare') {
   app = createApp(logger, { metrics: telemetry.metrics, tracer: telemetry.tracer }).post('/v1/echo', handler as never) as never;
 } else {
   const writer = fdLineWriter(1);
-  const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer.write, defer: writer.defer });
+  const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer });
   const metrics = createMetrics(processResource({ service: 'bench', version: '0', instanceId: crypto.randomUUID(), host: hostname(), pid: process.pid }), { path: '/metrics' });
   app = createApp(logger, { metrics }).post('/v1/echo', handler as never) as never;
 }

@@ -29,7 +29,7 @@ let finish: () => Promise<void>;
 let dropped = () => 0;
 if (impl === 'lumetry') {
   const writer = fdLineWriter(1);
-  const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer.write });
+  const logger = createLogger({ service: 'bench', version: '0', hostname: hostname(), pid: process.pid, level: 'info', format: 'json', write: writer });
   info = (message) => logger.info(message, fields);
   finish = () => writer.flush();
   dropped = () => writer.dropped;

@@ -1,11 +1,20 @@
-// The request event is written as pre-built JSON on the hot path and as an object for text lines
+// The request event is encoded as JSON straight into the line's bytes on the hot path and as an object for text lines
 // and OTLP log records: both forms must carry the same fields, with request-controlled strings
 // (path, user agent, request id) escaped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApp } from '../src/http/create-app.ts';
 import { actAs } from '../src/http/request-scope.ts';
+import { JsonBytes } from '../src/telemetry/json-bytes.ts';
+import type { LineFill } from '../src/telemetry/line-writer.ts';
 import { createLogger, type EventFields, forEachField } from '../src/telemetry/logger.ts';
+
+/** The line a writer's fill encodes, as text. */
+function encoded(fill: LineFill): string {
+  const out = new JsonBytes(256, 1 << 20);
+  fill(out);
+  return out.toString();
+}
 
 test('the JSON line and the object form of a request event agree', async () => {
   const lines: string[] = [];
@@ -38,8 +47,8 @@ test('the JSON line and the object form of a request event agree', async () => {
 
 test('a request event made when the writer next writes carries the time of the request and the same fields', async () => {
   const made: string[] = [];
-  const makers: (() => string)[] = [];
-  const later = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void made.push(line), defer: (make) => void makers.push(make) });
+  const makers: LineFill[] = [];
+  const later = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: { encode: (fill) => void made.push(encoded(fill)), defer: (fill) => void makers.push(fill) } });
   const atOnce: string[] = [];
   const now = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void atOnce.push(line) });
   const request = () => new Request('http://localhost/v1/things/7?token=no', { method: 'PUT', body: '{}', headers: { 'content-length': '2', 'user-agent': 'ua', 'x-request-id': 'req-7' } });
@@ -51,7 +60,7 @@ test('a request event made when the writer next writes carries the time of the r
   const after = Date.now();
   assert.equal(made.length, 0, 'nothing is made while the request is answered');
   await new Promise((resolve) => setTimeout(resolve, 30));
-  const line = JSON.parse(makers.map((make) => make()).join('')) as Record<string, unknown>;
+  const line = JSON.parse(makers.map(encoded).join('')) as Record<string, unknown>;
   const stamp = Date.parse(line['@timestamp'] as string);
   assert.ok(stamp >= before && stamp <= after, `@timestamp ${line['@timestamp']} is when the request was answered, not when its line was made`);
   const { '@timestamp': _a, 'event': eventLater, ...restLater } = line;
@@ -64,13 +73,14 @@ test('a request event made when the writer next writes carries the time of the r
 test('in text format a request event is one readable line with its fields, made later as at once', async () => {
   for (const deferred of [false, true]) {
     const lines: string[] = [];
-    const makers: (() => string)[] = [];
-    const logger = createLogger({ service: 'ingest-api', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'text', write: (line) => void lines.push(line), ...(deferred ? { defer: (make: () => string) => void makers.push(make) } : {}) });
+    const makers: LineFill[] = [];
+    const write = deferred ? { encode: (fill: LineFill) => void lines.push(encoded(fill)), defer: (fill: LineFill) => void makers.push(fill) } : (line: string) => void lines.push(line);
+    const logger = createLogger({ service: 'ingest-api', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'text', write });
     const app = createApp(logger).get('/v1/things/:id', (c) => c.json({ ok: true }));
     const before = Date.now();
     assert.equal((await app.fetch(new Request('http://localhost/v1/things/9?token=no', { headers: { 'user-agent': 'ua 1', 'x-request-id': 'req-9' } }), { remoteAddress: '192.0.2.9' })).status, 200);
     const after = Date.now();
-    for (const make of makers) lines.push(make());
+    for (const fill of makers) lines.push(encoded(fill));
     assert.equal(lines.length, 1);
     const match = /^(\S+) INFO  ingest-api GET \/v1\/things\/9 200 (.*)\n$/.exec(lines[0]!);
     assert.ok(match, lines[0]);

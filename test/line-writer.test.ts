@@ -72,9 +72,9 @@ test('deferred lines are made with the next batch, in order with lines written a
   const fd = openSync(file, 'w');
   const writer = fdLineWriter(fd);
   let made = 0;
-  const defer = (text: string) => writer.defer(() => {
+  const defer = (text: string) => writer.defer((out) => {
     made++;
-    return text;
+    out.text(text);
   });
   writer.write('one\n');
   defer('two\n');

@@ -1,10 +1,11 @@
 // The ECS fields of one request event: method, path (never the query string, which can carry
 // secrets), status, duration in nanoseconds, client, user agent, the request body size when sent, and the
 // tenant (organization.id) and key (user.id) when authenticated. Never a body, an Authorization or
-// Cookie header. Written once per request, so the JSON is built directly (every string that comes
-// from the request is quoted and escaped); the dotted-name form is made only for text lines and
-// log records. https://www.elastic.co/guide/en/ecs/current/ecs-http.html
-import { type FlatFields, quote, Serialized } from '../telemetry/logger.ts';
+// Cookie header. Written once per request, so the JSON is encoded directly from the request's facts
+// (every string that comes from the request is quoted and escaped); the dotted-name form is made
+// only for text lines and log records. https://www.elastic.co/guide/en/ecs/current/ecs-http.html
+import { fragment, type JsonBytes } from '../telemetry/json-bytes.ts';
+import { type FlatFields, Serialized } from '../telemetry/logger.ts';
 import type { RequestScope } from './request-scope.ts';
 
 export interface Exchange {
@@ -17,37 +18,94 @@ export interface Exchange {
   readonly userAgent: string | undefined;
 }
 
-export function accessEvent(scope: RequestScope, exchange: Exchange): Serialized {
-  const { method, path, status, requestBytes, userAgent } = exchange;
-  const outcome = status >= 400 ? 'failure' : 'success';
-  const duration = Math.round(exchange.seconds * 1e9);
-  const { requestId: id, tenantId, apiKeyId: keyId, clientAddress: address } = scope;
-  const sized = requestBytes >= 0;
-  let json =
-    `"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"${outcome}","duration":${duration}},` +
-    `"http":{"request":{"method":${quote(method)},"id":${quote(id)}${sized ? `,"body":{"bytes":${requestBytes}}` : ''}},` +
-    `"response":{"status_code":${status}}},"url":{"path":${quote(path)}}`;
-  if (address) json += `,"client":{"address":${quote(address)},"ip":${quote(address)}}`;
-  if (userAgent) json += `,"user_agent":{"original":${quote(userAgent)}}`;
-  if (tenantId) json += `,"organization":{"id":${quote(tenantId)}}`;
-  if (keyId) json += `,"user":{"id":${quote(keyId)}}`;
-  return new Serialized(json, () => {
+/** The JSON before each value, from the closing of the one before it. */
+const success = fragment('"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"success","duration":');
+const failure = fragment('"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"failure","duration":');
+const methodKey = fragment('},"http":{"request":{"method":');
+const idKey = fragment(',"id":');
+const bodyBytesKey = fragment(',"body":{"bytes":');
+const statusKey = fragment('},"response":{"status_code":');
+const pathKey = fragment('}},"url":{"path":');
+const clientKey = fragment('},"client":{"address":');
+const ipKey = fragment(',"ip":');
+const userAgentKey = fragment('},"user_agent":{"original":');
+const organizationKey = fragment('},"organization":{"id":');
+const userKey = fragment('},"user":{"id":');
+const close = 0x7d;
+
+export class AccessEvent extends Serialized {
+  readonly #scope: RequestScope;
+  readonly #exchange: Exchange;
+
+  constructor(scope: RequestScope, exchange: Exchange) {
+    super();
+    this.#scope = scope;
+    this.#exchange = exchange;
+  }
+
+  encode(out: JsonBytes): void {
+    const { requestId, tenantId, apiKeyId, clientAddress } = this.#scope;
+    const exchange = this.#exchange;
+    out.raw(exchange.status >= 400 ? failure : success);
+    out.number(duration(exchange));
+    out.raw(methodKey);
+    out.string(exchange.method);
+    out.raw(idKey);
+    out.string(requestId);
+    if (exchange.requestBytes >= 0) {
+      out.raw(bodyBytesKey);
+      out.number(exchange.requestBytes);
+      out.byte(close);
+    }
+    out.raw(statusKey);
+    out.number(exchange.status);
+    out.raw(pathKey);
+    out.string(exchange.path);
+    if (clientAddress) {
+      out.raw(clientKey);
+      out.string(clientAddress);
+      out.raw(ipKey);
+      out.string(clientAddress);
+    }
+    if (exchange.userAgent) {
+      out.raw(userAgentKey);
+      out.string(exchange.userAgent);
+    }
+    if (tenantId) {
+      out.raw(organizationKey);
+      out.string(tenantId);
+    }
+    if (apiKeyId) {
+      out.raw(userKey);
+      out.string(apiKeyId);
+    }
+    out.byte(close);
+  }
+
+  flat(): FlatFields {
+    const { requestId, tenantId, apiKeyId, clientAddress } = this.#scope;
+    const exchange = this.#exchange;
     const flat: FlatFields = {
       'event.kind': 'event',
       'event.category': ['web'],
       'event.type': ['access'],
-      'event.outcome': outcome,
-      'event.duration': duration,
-      'http.request.method': method,
-      'http.request.id': id,
-      'http.response.status_code': status,
-      'url.path': path,
+      'event.outcome': exchange.status >= 400 ? 'failure' : 'success',
+      'event.duration': duration(exchange),
+      'http.request.method': exchange.method,
+      'http.request.id': requestId,
+      'http.response.status_code': exchange.status,
+      'url.path': exchange.path,
     };
-    if (sized) flat['http.request.body.bytes'] = requestBytes;
-    if (address) flat['client.address'] = flat['client.ip'] = address;
-    if (userAgent) flat['user_agent.original'] = userAgent;
+    if (exchange.requestBytes >= 0) flat['http.request.body.bytes'] = exchange.requestBytes;
+    if (clientAddress) flat['client.address'] = flat['client.ip'] = clientAddress;
+    if (exchange.userAgent) flat['user_agent.original'] = exchange.userAgent;
     if (tenantId) flat['organization.id'] = tenantId;
-    if (keyId) flat['user.id'] = keyId;
+    if (apiKeyId) flat['user.id'] = apiKeyId;
     return flat;
-  });
+  }
+}
+
+/** Nanoseconds. */
+function duration(exchange: Exchange): number {
+  return Math.round(exchange.seconds * 1e9);
 }

@@ -6,7 +6,6 @@ import type { ServerBindings } from '../runtime/types.ts';
 import type { AppEnv } from './create-app.ts';
 
 export class RequestScope {
-  readonly server: ServerBindings | undefined;
   readonly requestId: string;
   /** Read when the request arrives: once the client has gone, the runtime no longer knows it. */
   readonly clientAddress: string | undefined;
@@ -18,7 +17,6 @@ export class RequestScope {
   error: Error | undefined = undefined;
 
   constructor(server: ServerBindings | undefined, requestId: string) {
-    this.server = server;
     this.requestId = requestId;
     this.clientAddress = server?.remoteAddress;
   }

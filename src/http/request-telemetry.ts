@@ -11,8 +11,8 @@ import { context, type Tracer } from '@opentelemetry/api';
 import { getPath } from 'hono/utils/url';
 import type { ServerBindings } from '../runtime/types.ts';
 import type { HttpServerRecorder } from '../telemetry/http-server-producer.ts';
-import type { Logger } from '../telemetry/logger.ts';
-import { accessEvent, type Exchange } from './access-event.ts';
+import type { LaterEvent, Logger } from '../telemetry/logger.ts';
+import { AccessEvent, type Exchange } from './access-event.ts';
 import type { Match, RecordingRouter } from './recording-router.ts';
 import { requestIds } from './request-id.ts';
 import { RequestScope } from './request-scope.ts';
@@ -50,7 +50,7 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
       metrics?.finished(method, match.route, status, seconds, requestBytes);
       const exchange: Exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent: header('user-agent') };
       const level = quiet(match.path) && !logProbes ? 'debug' : 'info';
-      logger.later(level, Date.now(), () => [message(exchange), accessEvent(scope, exchange)], span?.span.spanContext());
+      logger.later(level, Date.now(), requestEvent(scope, exchange), span?.span.spanContext());
       if (span) endServerSpan(span, method, match.route, status, scope.error);
     };
     let result: Response | Promise<Response>;
@@ -82,6 +82,11 @@ function setRequestId(response: Response, id: string): void {
   } catch {
     // immutable headers: nothing to add to
   }
+}
+
+/** Made outside the request's closures: an event waiting for the writer's next batch holds no Request. */
+function requestEvent(scope: RequestScope, exchange: Exchange): LaterEvent {
+  return () => [message(exchange), new AccessEvent(scope, exchange)];
 }
 
 function message({ method, path, status }: Exchange): string {

@@ -44,8 +44,7 @@ export function processLog(service: string, config: Config): ProcessLog {
     pid: process.pid,
     level: config.log.level,
     format: config.log.format,
-    write: writer.write,
-    defer: writer.defer,
+    write: writer,
     correlate: traces !== undefined,
     ...(logs === undefined ? {} : { sink: (...event: Parameters<LogSink>) => logSink?.(...event) }),
   });

@@ -3,6 +3,8 @@
 // Field reference: https://www.elastic.co/guide/en/ecs-logging/overview/current/intro.html
 import { context, type SpanContext, trace } from '@opentelemetry/api';
 import type { LogFormat, LogLevel } from '../config/config.ts';
+import { fragment, JsonBytes } from './json-bytes.ts';
+import type { LineWriter } from './line-writer.ts';
 
 export type Fields = Record<string, unknown>;
 
@@ -10,17 +12,13 @@ export type Fields = Record<string, unknown>;
 export type FlatFields = Record<string, string | number | boolean | readonly string[]>;
 
 /**
- * An event's fields already serialised as JSON members (no braces) for the hot path, with the same
- * fields under dotted names for text lines and log records, built only when one of those asks.
+ * An event's fields that encode themselves as JSON members (no braces) for the hot path, with the
+ * same fields under dotted names for text lines and log records, built only when one of those asks.
  */
-export class Serialized {
-  readonly json: string;
-  readonly flat: () => FlatFields;
-
-  constructor(json: string, flat: () => FlatFields) {
-    this.json = json;
-    this.flat = flat;
-  }
+export abstract class Serialized {
+  /** Writes the members, at least one. */
+  abstract encode(out: JsonBytes): void;
+  abstract flat(): FlatFields;
 }
 
 export type EventFields = Fields | Serialized;
@@ -50,7 +48,8 @@ export interface Logger {
    * An event that happened at `at` (ms since the epoch), in `span` if given, made (for stdout and
    * for the sink alike) when the writer next makes a batch, so that the caller pays for none of it:
    * one event per request. A line written meanwhile makes the waiting events first, to keep the
-   * order. Made at once where the writer cannot defer.
+   * order. Made at once where the writer cannot defer. The event must not hold what the request
+   * no longer needs (its Request above all): it can wait for the batch a while.
    */
   later(level: LogLevel, at: number, event: LaterEvent, span?: SpanContext): void;
   child(bindings: Fields): Logger;
@@ -63,13 +62,15 @@ export interface LoggerOptions {
   readonly pid: number;
   readonly level: LogLevel;
   readonly format: LogFormat;
-  readonly write: (line: string) => void;
-  /** Takes a line to be made when the next batch is written (line-writer.ts `defer`). */
-  readonly defer?: (make: () => string) => void;
+  /** Where lines go: whole lines as strings, or encoded in place by the non-blocking writer. */
+  readonly write: ((line: string) => void) | LineOutput;
   /** Adds `trace.id` and `span.id` of the active span (only when tracing is on). */
   readonly correlate?: boolean;
   readonly sink?: LogSink;
 }
+
+/** The writer's `encode`, and its `defer` where lines can wait for the next batch (line-writer.ts). */
+export type LineOutput = Pick<LineWriter, 'encode'> & Partial<Pick<LineWriter, 'defer'>>;
 
 export const ecsVersion = '9.4.0';
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -90,18 +91,26 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger {
-  const suffix = JSON.stringify({ ...fixed, ...bindings }).slice(1);
-  const { sink, defer, correlate = false } = options;
-  /** `trace`: the trace correlation members, or nothing (text lines carry none); `at`: ms since the epoch. */
-  const format = (level: LogLevel, message: string, fields: EventFields | undefined, trace: string, at?: number) =>
-    options.format === 'json' ? jsonLine(level, message, fields, suffix, trace, at) : textLine(options.service, level, message, fields, at);
+  const suffix = fragment(`,${JSON.stringify({ ...fixed, ...bindings }).slice(1)}\n`);
+  const { sink, correlate = false } = options;
+  const output = typeof options.write === 'function' ? stringOutput(options.write) : options.write;
+  const defer = output.defer;
+  /** `span`: the one to correlate with, if any (text lines carry none); `at`: ms since the epoch. */
+  const put = (out: JsonBytes, level: LogLevel, message: string, fields: EventFields | undefined, span: SpanContext | undefined, at: number) => {
+    if (options.format === 'json') jsonLine(out, level, message, fields, suffix, span, at);
+    else out.text(textLine(options.service, level, message, fields, at));
+  };
   const traced = correlate && options.format === 'json';
   const emit = (level: LogLevel) => {
     if (levelOrder[level] < levelOrder[options.level]) return noop;
-    const line = (message: string, fields?: EventFields) => options.write(format(level, message, fields, traced ? traceFields() : ''));
-    if (sink === undefined) return line;
+    const write = (message: string, fields?: EventFields) => {
+      const span = traced ? trace.getSpanContext(context.active()) : undefined;
+      const at = Date.now();
+      output.encode((out) => put(out, level, message, fields, span, at));
+    };
+    if (sink === undefined) return write;
     return (message: string, fields?: EventFields) => {
-      line(message, fields);
+      write(message, fields);
       sink(level, message, fields, bindings);
     };
   };
@@ -112,24 +121,34 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
     error: emit('error'),
     later: (level, at, event, span) => {
       if (levelOrder[level] < levelOrder[options.level]) return;
-      if (defer === undefined) {
-        const now = () => logger[level](...event());
-        return span ? context.with(trace.setSpanContext(context.active(), span), now) : now();
-      }
-      defer(() => {
+      const correlated = traced ? span : undefined;
+      const make = (out: JsonBytes) => {
         const [message, fields] = event();
-        const line = format(level, message, fields, traced && span !== undefined ? spanFields(span) : '', at);
         try {
           sink?.(level, message, fields, bindings, { at, span });
         } catch {
           // OTLP export counts what it loses itself; the line still goes out
         }
-        return line;
-      });
+        put(out, level, message, fields, correlated, at);
+      };
+      if (defer === undefined) output.encode(make);
+      else defer(make);
     },
     child: (extra) => build(options, fixed, { ...bindings, ...extra }),
   };
   return logger;
+}
+
+/** Lines handed over as strings, one at a time: each is encoded into one buffer and read back. */
+function stringOutput(write: (line: string) => void): LineOutput {
+  const scratch = new JsonBytes(4096, Number.MAX_SAFE_INTEGER);
+  return {
+    encode: (fill) => {
+      scratch.at = 0;
+      fill(scratch);
+      write(scratch.toString());
+    },
+  };
 }
 
 // Formatting a date is a fair share of a line's cost; lines in the same millisecond share it.
@@ -143,32 +162,46 @@ function timestamp(at: number): string {
   return stamp;
 }
 
-// Only these need escaping in a JSON string (lone surrogates so that the line stays valid UTF-8).
-const escaped = /["\\\u0000-\u001f\ud800-\udfff]/;
+const head = fragment('{"@timestamp":"');
+const levels: Record<LogLevel, Uint8Array> = {
+  debug: fragment('","log.level":"debug","message":'),
+  info: fragment('","log.level":"info","message":'),
+  warn: fragment('","log.level":"warn","message":'),
+  error: fragment('","log.level":"error","message":'),
+};
+const traceId = fragment(',"trace.id":"');
+const spanId = fragment('","span.id":"');
+const comma = 0x2c;
+const quoteMark = 0x22;
 
-/** `JSON.stringify` of a string, without its cost for the common string that needs no escaping. */
-export function quote(text: string): string {
-  return escaped.test(text) ? JSON.stringify(text) : `"${text}"`;
+/** One ECS line; `suffix` is the logger's fixed members, closing brace and newline. */
+function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: EventFields | undefined, suffix: Uint8Array, span: SpanContext | undefined, at: number): void {
+  out.raw(head);
+  out.chars(timestamp(at));
+  out.raw(levels[level]);
+  out.string(message);
+  if (fields instanceof Serialized) {
+    out.byte(comma);
+    fields.encode(out);
+  } else if (fields !== undefined) {
+    const members = JSON.stringify(fields).slice(1, -1);
+    if (members !== '') {
+      out.byte(comma);
+      out.text(members);
+    }
+  }
+  // ECS trace correlation: https://www.elastic.co/guide/en/ecs/current/ecs-tracing.html
+  if (span !== undefined) {
+    out.raw(traceId);
+    out.chars(span.traceId);
+    out.raw(spanId);
+    out.chars(span.spanId);
+    out.byte(quoteMark);
+  }
+  out.raw(suffix);
 }
 
-/** `trace` is the trace correlation members, or nothing. */
-function jsonLine(level: LogLevel, message: string, fields: EventFields | undefined, suffix: string, trace: string, at = Date.now()): string {
-  const head = `{"@timestamp":"${timestamp(at)}","log.level":"${level}","message":${quote(message)}`;
-  const middle = fields === undefined ? '' : fields instanceof Serialized ? `,${fields.json}` : `,${JSON.stringify(fields).slice(1, -1)}`;
-  return `${head}${middle === ',' ? '' : middle}${trace},${suffix}\n`;
-}
-
-/** ECS trace correlation: https://www.elastic.co/guide/en/ecs/current/ecs-tracing.html */
-function traceFields(): string {
-  const span = trace.getSpanContext(context.active());
-  return span === undefined ? '' : spanFields(span);
-}
-
-function spanFields(span: SpanContext): string {
-  return `,"trace.id":"${span.traceId}","span.id":"${span.spanId}"`;
-}
-
-function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined, at = Date.now()): string {
+function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined, at: number): string {
   const pairs: string[] = [];
   if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
   const extra = pairs.length === 0 ? '' : ` ${pairs.join(' ')}`;
