@@ -1,6 +1,6 @@
 // A fast path for the instruments touched on every request. The OpenTelemetry SDK sorts and
-// hashes the attribute set on each record; here each (method, route, status) series is found by a
-// string key built once per request and its buckets are plain arrays. The result is handed to the
+// hashes the attribute set on each record; here each (method, route, status) series is found by its
+// route, status and method in turn, and its buckets are plain arrays. The result is handed to the
 // readers (the /metrics pull reader, and an OTLP reader when there is one) as a MetricProducer, in
 // the SDK's own data shape: same names, units and semantics as the SDK instruments it replaces.
 // https://opentelemetry.io/docs/specs/semconv/http/http-metrics/
@@ -37,23 +37,33 @@ interface Series {
 
 export function httpServerProducer(clock: () => number = Date.now): { recorder: HttpServerRecorder; producer: MetricProducer } {
   const startTime = millisToHrTime(clock());
-  const series = new Map<string, Series>();
+  // By route, then status, then method: the router's and the runtime's strings are the same string
+  // each time, with their hash kept, where a key made per request would be hashed anew each time.
+  const series = new Map<string | undefined, Map<number, Map<string, Series>>>();
+  const all: Series[] = [];
   const active = new Map<string, number>();
   const overflow = newSeries({ 'otel.metric.overflow': true });
 
   const seriesFor = (method: string, route: string | undefined, status: number): Series => {
-    const key = `${method} ${status} ${route ?? ''}`;
-    let found = series.get(key);
-    if (!found) {
-      if (series.size >= maxSeries) return overflow;
-      found = newSeries({
-        'http.request.method': method,
-        'http.response.status_code': status,
-        ...(route === undefined ? {} : { 'http.route': route }),
-        ...(status >= 500 ? { 'error.type': String(status) } : {}),
-      });
-      series.set(key, found);
-    }
+    const found = series.get(route)?.get(status)?.get(method);
+    return found ?? added(method, route, status);
+  };
+
+  /** A new series, unless the bound is reached: then nothing more is kept, not even an empty map. */
+  const added = (method: string, route: string | undefined, status: number): Series => {
+    if (all.length >= maxSeries) return overflow;
+    let byStatus = series.get(route);
+    if (byStatus === undefined) series.set(route, (byStatus = new Map()));
+    let byMethod = byStatus.get(status);
+    if (byMethod === undefined) byStatus.set(status, (byMethod = new Map()));
+    const found = newSeries({
+      'http.request.method': method,
+      'http.response.status_code': status,
+      ...(route === undefined ? {} : { 'http.route': route }),
+      ...(status >= 500 ? { 'error.type': String(status) } : {}),
+    });
+    byMethod.set(method, found);
+    all.push(found);
     return found;
   };
 
@@ -70,12 +80,12 @@ export function httpServerProducer(clock: () => number = Date.now): { recorder: 
   const producer: MetricProducer = {
     collect: async () => {
       const endTime = millisToHrTime(clock());
-      const all = overflow.duration.count > 0 ? [...series.values(), overflow] : [...series.values()];
+      const collected = overflow.duration.count > 0 ? [...all, overflow] : [...all];
       const histogram = (name: string, description: string, unit: string, boundaries: number[], of: (s: Series) => Histogram): MetricData => ({
         descriptor: { name, description, unit, valueType: ValueType.DOUBLE },
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.HISTOGRAM,
-        dataPoints: all
+        dataPoints: collected
           .filter((s) => of(s).count > 0)
           .map((s) => {
             const h = of(s);
