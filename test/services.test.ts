@@ -1,7 +1,9 @@
 // `npm run services`: the embedded quick start runs the three processes, creates the demo tenant
-// once with its keys in a 0600 file (never on stdout), and stops everything together.
+// once with its keys in a 0600 file (never on stdout), and stops everything together, even when the
+// supervisor itself is killed.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { serviceNames } from '../src/services/names.ts';
@@ -66,4 +68,32 @@ describe('services', () => {
     for (const pid of pids.values()) assert.ok(!isAlive(pid), `process ${pid} was left running`);
     assert.ok(services.stdout.some((line) => line.includes('worker exited unexpectedly: stopping the others')));
   });
+
+  test('when the supervisor itself is killed, its processes stop themselves and free their ports', { timeout: 60_000 }, async () => {
+    const services = start('src/main/services', [], env);
+    const ports: number[] = [];
+    for (const name of serviceNames) {
+      const entry = await services.waitForLog((e) => e.message === 'listening' && e['service.name'] === name);
+      ports.push((entry.server as { port: number }).port);
+    }
+    const pids = await allListening(services);
+    services.child.kill('SIGKILL');
+    await services.exited;
+    try {
+      const deadline = Date.now() + 20_000;
+      while ([...pids.values()].some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const [name, pid] of pids) assert.ok(!isAlive(pid), `${name} (${pid}) was left running without its supervisor`);
+      for (const port of ports) assert.ok(await canListen(port), `port ${port} is free again`);
+    } finally {
+      for (const pid of pids.values()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
 });
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

@@ -1,5 +1,7 @@
 // Process-level stop handling shared by every entry point: the first SIGTERM or SIGINT drains
-// gracefully, a second one exits at once, and an unref()ed watchdog ends a shutdown that hangs.
+// gracefully, a second one exits at once, and an unref()ed watchdog ends a shutdown that hangs. A
+// process started by `npm run services` also drains when its supervisor is gone: it would otherwise
+// keep its port and its share of the work for a stack nobody runs any more.
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Shutdown } from './shutdown.ts';
@@ -26,6 +28,16 @@ export function handleStopSignals(options: StopOptions): void {
         return;
       }
       options.logger.info('stop signal received: shutting down', { lumetry: { signal } });
+      void stopProcess(options, 0);
+    });
+  }
+  // The supervisor's IPC channel (main/supervisor.ts) carries nothing and must not keep the process
+  // alive; it closes when the supervisor goes without having stopped us first.
+  if (process.channel !== undefined) {
+    process.channel.unref();
+    process.once('disconnect', () => {
+      if (options.shutdown.signal.aborted) return;
+      options.logger.warn('supervisor gone: shutting down');
       void stopProcess(options, 0);
     });
   }

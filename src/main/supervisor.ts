@@ -1,6 +1,8 @@
 // Runs the three Lumetry processes as children and stops them together. Children get their own
 // process group, so a terminal's Ctrl-C reaches only the supervisor, which then sends each child
-// exactly one SIGTERM (a second signal would make a child skip its graceful drain).
+// exactly one SIGTERM (a second signal would make a child skip its graceful drain). Each child also
+// gets an IPC channel that carries nothing: it closes when the supervisor goes, however it goes
+// (SIGKILL, the OOM killer), and the child then stops itself (lifecycle/signals.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ServiceName } from '../services/names.ts';
@@ -39,7 +41,7 @@ export function supervise(options: SupervisorOptions): Supervisor {
   };
 
   const exits = options.children.map((spec) => {
-    const child = spawn(spec.command, [...spec.args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(spec.command, [...spec.args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
     running.set(spec.name, child);
     const streams = (['stdout', 'stderr'] as const).map((stream) => {
       const lines = createInterface({ input: child[stream]!, crlfDelay: Infinity });
