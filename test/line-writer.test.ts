@@ -107,3 +107,27 @@ test('other writers to process.stdout share it with the log writer: every line o
   const logged = lines.filter((line) => !line.startsWith('plain line')).map((line) => JSON.parse(line) as { message: string });
   assert.equal(logged.filter((entry) => entry.message === 'from the writer').length, 10_000);
 });
+
+test('console output in a service process becomes ECS events among the writer\'s lines', { timeout: 60_000 }, async () => {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/console-output.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const ended = new Promise((resolve) => child.stdout.once('end', resolve));
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stdout.resume();
+  assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 0, stderr);
+  await ended;
+  const entries = stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, string> & { message: string });
+  assert.equal(entries.filter((entry) => entry.message === 'from the writer').length, 10_000);
+  const printed = entries.filter((entry) => entry['log.logger'] === 'console');
+  assert.deepEqual(
+    printed.slice(0, 20).map((entry) => [entry['log.level'], entry.message]),
+    Array.from({ length: 20 }, (_, round) => ['info', `console line ${round}\nwith a second line { nested: { round: ${round} } }`]),
+  );
+  assert.deepEqual(printed.slice(20).map((entry) => [entry['log.level'], entry.message.split('\n')[0]]), [['warn', 'a warning'], ['error', 'Error: a failure']]);
+  assert.ok(printed[21]!.message.includes('console-output.ts'), 'an error printed to the console keeps its stack');
+  assert.equal(entries.filter((entry) => entry['service.name'] === 'fixture').length, entries.length, 'every line is the service\'s ECS document');
+});

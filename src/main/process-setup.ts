@@ -1,7 +1,10 @@
 // The first two steps of every long-running entry point: read the configuration (or stop with every
 // problem listed and exit code 78), then make the process's logger, which writes to stdout without
-// blocking, and the exit that flushes it first.
+// blocking, and the exit that flushes it first. Whatever a dependency prints with `console` becomes
+// an event of that logger, so stdout stays one ECS document per line for a log shipper (and on Bun,
+// whose console writes to the descriptor itself, such a write cannot land inside a batch).
 import { hostname } from 'node:os';
+import { format } from 'node:util';
 import type { Config } from '../config/config.ts';
 import { loadConfig } from '../config/load.ts';
 import { configErrorExitCode, formatProblems } from '../config/report.ts';
@@ -48,6 +51,7 @@ export function processLog(service: string, config: Config): ProcessLog {
     correlate: traces !== undefined,
     ...(logs === undefined ? {} : { sink: (...event: Parameters<LogSink>) => logSink?.(...event) }),
   });
+  routeConsole(logger);
   return {
     logger,
     connectLogs: (sink) => {
@@ -63,4 +67,13 @@ export function processLog(service: string, config: Config): ProcessLog {
       void writer.flush().then(() => process.exit(code));
     },
   };
+}
+
+/** `console` output as events (`log.logger: console`), at the level its method names. */
+function routeConsole(logger: Logger): void {
+  const to = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => logger[level](format(...args), { 'log.logger': 'console' });
+  console.debug = to('debug');
+  console.log = console.info = to('info');
+  console.warn = to('warn');
+  console.error = to('error');
 }
