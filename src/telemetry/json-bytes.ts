@@ -27,6 +27,11 @@ export class JsonBytes {
     this.#limit = limit;
   }
 
+  /** Bytes it holds without growing. */
+  get capacity(): number {
+    return this.#buffer.length;
+  }
+
   /** What has been written, as bytes of this buffer (not a copy). */
   bytes(): Buffer {
     return this.#buffer.subarray(0, this.at);

@@ -46,7 +46,7 @@ export interface LineWriter {
 }
 
 const batchBytes = 64 * 1024;
-/** A new batch's buffer: room for a batch and the line that takes it past `batchBytes`. */
+/** A buffer's size: room for a batch and the line that takes it past `batchBytes`. */
 const batchCapacity = batchBytes + 16 * 1024;
 const lingerMs = 10;
 /** Deferred lines waiting at most, so that what they hold stays small. */
@@ -104,7 +104,8 @@ export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): Li
     if (now) make();
     if (inFlight || !now || pending.at === 0) return settle();
     const batch = pending;
-    pending = other;
+    // A buffer that grew while a reader was slow is let go once written, not kept at its largest.
+    pending = other.capacity > batchCapacity ? new JsonBytes(batchCapacity, maxBufferedBytes) : other;
     pending.at = 0;
     other = batch;
     due = false;
