@@ -45,7 +45,10 @@ test('writing past the limit throws, and what was written before stays', () => {
   const out = new JsonBytes(16, 64);
   out.text('x'.repeat(10));
   assert.throws(() => out.raw(new Uint8Array(100)), LineTooLong);
+  assert.throws(() => out.text('é'.repeat(30)), LineTooLong, '60 bytes do not fit in the 54 left');
   assert.equal(out.toString(), 'x'.repeat(10));
+  out.text('y'.repeat(54));
+  assert.equal(out.toString(), `${'x'.repeat(10)}${'y'.repeat(54)}`, 'text up to the limit fits, though three bytes a character would not');
 });
 
 test('a line that does not fit the writer is dropped whole and counted; the lines around it arrive', async () => {

@@ -59,7 +59,9 @@ export class JsonBytes {
 
   /** Text written as it is, in UTF-8: JSON made elsewhere, or a text-format line. */
   text(value: string): void {
-    this.#room(value.length * 3);
+    // At most 3 bytes a UTF-16 unit; counted exactly only where that bound would not fit.
+    const most = value.length * 3;
+    this.#room(this.at + most > this.#limit ? Buffer.byteLength(value) : most);
     this.at += this.#buffer.write(value, this.at);
   }
 
