@@ -90,3 +90,19 @@ test('in text format a request event is one readable line with its fields, made 
     assert.ok(!lines[0]!.includes('token'), 'never the query string');
   }
 });
+
+test('a request answered with 400 or above is an event with outcome failure, in the line and in the record alike', async () => {
+  const lines: string[] = [];
+  const sunk: (EventFields | undefined)[] = [];
+  const logger = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void lines.push(line), sink: (_level, _message, fields) => void sunk.push(fields) });
+  const app = createApp(logger).get('/ok', (c) => c.json({ ok: true }));
+  for (const path of ['/ok', '/missing']) await app.fetch(new Request(`http://localhost${path}`), { remoteAddress: '192.0.2.2' });
+  const outcomes = lines.map((line) => (JSON.parse(line) as { event: { outcome: string } }).event.outcome);
+  assert.deepEqual(outcomes, ['success', 'failure']);
+  const recorded = sunk.map((fields) => {
+    let value: unknown;
+    forEachField(fields!, (name, leaf) => (name === 'event.outcome' ? (value = leaf) : undefined));
+    return value;
+  });
+  assert.deepEqual(recorded, ['success', 'failure']);
+});

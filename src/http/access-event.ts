@@ -18,9 +18,11 @@ export interface Exchange {
   readonly userAgent: string | undefined;
 }
 
+type Outcome = 'success' | 'failure';
+
 /** The JSON before each value, from the closing of the one before it. */
-const success = fragment('"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"success","duration":');
-const failure = fragment('"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"failure","duration":');
+const eventKey = (outcome: Outcome) => fragment(`"event":{"kind":"event","category":["web"],"type":["access"],"outcome":"${outcome}","duration":`);
+const eventKeys: Record<Outcome, Uint8Array> = { success: eventKey('success'), failure: eventKey('failure') };
 const methodKey = fragment('},"http":{"request":{"method":');
 const idKey = fragment(',"id":');
 const bodyBytesKey = fragment(',"body":{"bytes":');
@@ -46,7 +48,7 @@ export class AccessEvent extends Serialized {
   encode(out: JsonBytes): void {
     const { requestId, tenantId, apiKeyId, clientAddress } = this.#scope;
     const exchange = this.#exchange;
-    out.raw(exchange.status >= 400 ? failure : success);
+    out.raw(eventKeys[outcome(exchange)]);
     out.number(duration(exchange));
     out.raw(methodKey);
     out.string(exchange.method);
@@ -89,7 +91,7 @@ export class AccessEvent extends Serialized {
       'event.kind': 'event',
       'event.category': ['web'],
       'event.type': ['access'],
-      'event.outcome': exchange.status >= 400 ? 'failure' : 'success',
+      'event.outcome': outcome(exchange),
       'event.duration': duration(exchange),
       'http.request.method': exchange.method,
       'http.request.id': requestId,
@@ -103,6 +105,10 @@ export class AccessEvent extends Serialized {
     if (apiKeyId) flat['user.id'] = apiKeyId;
     return flat;
   }
+}
+
+function outcome(exchange: Exchange): Outcome {
+  return exchange.status >= 400 ? 'failure' : 'success';
 }
 
 /** Nanoseconds. */
