@@ -17,8 +17,12 @@ export function utf8Length(value: string): number {
   return value.length;
 }
 
-function nibble(code: number): number {
-  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
+/** The value of each hexadecimal digit by its character code (either case); 0 for any other. */
+const nibbles = new Uint8Array(128);
+for (let value = 0; value < 16; value++) {
+  const digit = value.toString(16);
+  nibbles[digit.charCodeAt(0)] = value;
+  nibbles[digit.toUpperCase().charCodeAt(0)] = value;
 }
 
 export class ProtobufWriter {
@@ -37,12 +41,15 @@ export class ProtobufWriter {
 
   private varint(value: number): void {
     this.reserve(10);
+    const buffer = this.buffer;
+    let position = this.position;
     let rest = value;
     while (rest > 0x7f) {
-      this.buffer[this.position++] = (rest % 0x80) | 0x80;
+      buffer[position++] = (rest % 0x80) | 0x80;
       rest = Math.floor(rest / 0x80);
     }
-    this.buffer[this.position++] = rest;
+    buffer[position++] = rest;
+    this.position = position;
   }
 
   private tag(field: number, wireType: number): void {
@@ -117,7 +124,10 @@ export class ProtobufWriter {
     this.varint(length);
     this.reserve(length);
     if (length === value.length) {
-      for (let i = 0; i < length; i++) this.buffer[this.position++] = value.charCodeAt(i);
+      const buffer = this.buffer;
+      const start = this.position;
+      for (let i = 0; i < length; i++) buffer[start + i] = value.charCodeAt(i);
+      this.position = start + length;
     } else this.position += encoder.encodeInto(value, this.buffer.subarray(this.position)).written;
   }
 
@@ -130,12 +140,16 @@ export class ProtobufWriter {
     this.stringBody(value, length);
   }
 
-  /** Bytes given as hexadecimal (trace and span ids). */
+  /** Bytes given as hexadecimal (trace and span ids), read through a table: several times faster than arithmetic per digit. */
   hex(field: number, value: string): void {
+    const length = value.length >>> 1;
     this.tag(field, 2);
-    this.varint(value.length / 2);
-    this.reserve(value.length / 2);
-    for (let i = 0; i < value.length; i += 2) this.buffer[this.position++] = nibble(value.charCodeAt(i)) * 16 + nibble(value.charCodeAt(i + 1));
+    this.varint(length);
+    this.reserve(length);
+    const buffer = this.buffer;
+    const start = this.position;
+    for (let i = 0; i < length; i++) buffer[start + i] = (nibbles[value.charCodeAt(2 * i)]! << 4) | nibbles[value.charCodeAt(2 * i + 1)]!;
+    this.position = start + length;
   }
 
   /** Where the next byte goes (for `since`). */
