@@ -7,6 +7,8 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+import { AccessEvent } from '../src/http/access-event.ts';
+import { RequestScope } from '../src/http/request-scope.ts';
 import { ProtobufWriter } from '../src/telemetry/otlp/protobuf-writer.ts';
 import { encodeRequestLogRecords, type RequestLogRecord } from '../src/telemetry/otlp/request-log-records.ts';
 import { encodeServerSpans, type ServerSpanRecord } from '../src/telemetry/otlp/server-spans.ts';
@@ -22,29 +24,12 @@ const spans: ServerSpanRecord[] = Array.from({ length: batch }, (_, i) => {
   const attributes = { 'http.request.method': 'POST', 'url.path': '/v1/events', 'url.scheme': 'http', 'user_agent.original': 'wrk/4.2.0', 'client.address': '127.0.0.1', 'http.route': '/v1/events', 'http.response.status_code': 202 };
   return { context, parent: undefined, name: 'POST /v1/events', start, end: start + BigInt(200_000 + i), attributes, status: { code: SpanStatusCode.UNSET }, spanContext: () => context, resource };
 });
-const records: RequestLogRecord[] = spans.map(({ context }, i) => ({
-  time: start,
-  severityNumber: 9,
-  severityText: 'INFO',
-  body: 'POST /v1/events 202',
-  attributes: {
-    'event.kind': 'event',
-    'event.category': ['web'],
-    'event.type': ['access'],
-    'event.outcome': 'success',
-    'event.duration': 200_000 + i,
-    'http.request.method': 'POST',
-    'http.request.id': `5f0c2a9e-1b7d-${i.toString(36)}`,
-    'http.response.status_code': 202,
-    'url.path': '/v1/events',
-    'http.request.body.bytes': 822,
-    'client.address': '127.0.0.1',
-    'client.ip': '127.0.0.1',
-    'user_agent.original': 'wrk/4.2.0',
-  },
-  span: context,
-  resource,
-}));
+// The request event as the logger hands it over: its own fields, visited as they are encoded.
+const records: RequestLogRecord[] = spans.map(({ context }, i) => {
+  const scope = new RequestScope({ remoteAddress: '127.0.0.1' }, `5f0c2a9e-1b7d-${i.toString(36)}`);
+  const exchange = { method: 'POST', path: '/v1/events', status: 202, seconds: (200_000 + i) / 1e9, requestBytes: 822, userAgent: 'wrk/4.2.0' };
+  return { time: start, severityNumber: 9, severityText: 'INFO', body: 'POST /v1/events 202', bindings: {}, fields: new AccessEvent(scope, exchange), span: context, resource };
+});
 
 const writer = new ProtobufWriter();
 const runtime = typeof Bun === 'undefined' ? `node ${process.versions.node}` : `bun ${Bun.version}`;

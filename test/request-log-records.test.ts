@@ -14,13 +14,14 @@ test('a request event decodes to what the logger wrote, under the span it was wr
   const span = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
   const time = BigInt(Date.now()) * 1_000_000n;
   const attributes = { 'http.request.method': 'GET', 'url.path': '/pages/délivrances', 'http.response.status_code': 200, 'event.category': ['web'] };
-  const record = { time, severityNumber: 9, severityText: 'INFO', body: 'GET /pages/délivrances 200', attributes, span, resource };
+  const bindings = { lumetry: { job: 'replay' } };
+  const record = { time, severityNumber: 9, severityText: 'INFO', body: 'GET /pages/délivrances 200', bindings, fields: attributes, span, resource };
   const bare = { ...record, body: 'GET /livez 200', span: undefined };
   const body = encodeRequestLogRecords([record, bare], resource, new ProtobufWriter());
 
   assert.deepEqual(decodeLogRecords(body), [
-    { resource: { 'service.name': 'console' }, timeUnixNano: time, severityText: 'INFO', body: 'GET /pages/délivrances 200', attributes, traceId: span.traceId, spanId: span.spanId },
-    { resource: { 'service.name': 'console' }, timeUnixNano: time, severityText: 'INFO', body: 'GET /livez 200', attributes, traceId: '', spanId: '' },
+    { resource: { 'service.name': 'console' }, timeUnixNano: time, severityText: 'INFO', body: 'GET /pages/délivrances 200', attributes: { 'lumetry.job': 'replay', ...attributes }, traceId: span.traceId, spanId: span.spanId },
+    { resource: { 'service.name': 'console' }, timeUnixNano: time, severityText: 'INFO', body: 'GET /livez 200', attributes: { 'lumetry.job': 'replay', ...attributes }, traceId: '', spanId: '' },
   ]);
   const raw = messages(messages(messages(readMessage(body), 1)[0]!, 2)[0]!, 2)[0]!;
   assert.equal(integer(raw, 2), 9, 'severity number INFO');
@@ -42,11 +43,11 @@ test('attribute values seen before (kept encoded) decode the same as new ones, p
     // The same text as a string and as a one-item list must stay apart.
     'event.type': i % 2 === 0 ? ['access'] : 'access',
   });
-  const records = Array.from({ length: 600 }, (_, i) => ({ time, severityNumber: 9, severityText: 'INFO', body: `request ${i}`, attributes: attributesOf(i), span: undefined, resource }));
+  const records = Array.from({ length: 600 }, (_, i) => ({ time, severityNumber: 9, severityText: 'INFO', body: `request ${i}`, bindings: {}, fields: attributesOf(i), span: undefined, resource }));
   const writer = new ProtobufWriter();
   for (const batch of [records, records.slice().reverse()]) {
     const decoded = decodeLogRecords(encodeRequestLogRecords(batch, resource, writer));
     assert.equal(decoded.length, batch.length);
-    for (const [i, record] of decoded.entries()) assert.deepEqual(record.attributes, batch[i]!.attributes, `record ${batch[i]!.body}`);
+    for (const [i, record] of decoded.entries()) assert.deepEqual(record.attributes, batch[i]!.fields, `record ${batch[i]!.body}`);
   }
 });

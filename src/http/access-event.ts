@@ -34,6 +34,8 @@ const userAgentKey = fragment('},"user_agent":{"original":');
 const organizationKey = fragment('},"organization":{"id":');
 const userKey = fragment('},"user":{"id":');
 const close = 0x7d;
+const web: readonly string[] = Object.freeze(['web']);
+const access: readonly string[] = Object.freeze(['access']);
 
 export class AccessEvent extends Serialized {
   readonly #scope: RequestScope;
@@ -84,26 +86,26 @@ export class AccessEvent extends Serialized {
     out.byte(close);
   }
 
-  flat(): FlatFields {
+  visit(visit: (name: string, value: FlatFields[string]) => void): void {
     const { requestId, tenantId, apiKeyId, clientAddress } = this.#scope;
     const exchange = this.#exchange;
-    const flat: FlatFields = {
-      'event.kind': 'event',
-      'event.category': ['web'],
-      'event.type': ['access'],
-      'event.outcome': outcome(exchange),
-      'event.duration': duration(exchange),
-      'http.request.method': exchange.method,
-      'http.request.id': requestId,
-      'http.response.status_code': exchange.status,
-      'url.path': exchange.path,
-    };
-    if (exchange.requestBytes >= 0) flat['http.request.body.bytes'] = exchange.requestBytes;
-    if (clientAddress) flat['client.address'] = flat['client.ip'] = clientAddress;
-    if (exchange.userAgent) flat['user_agent.original'] = exchange.userAgent;
-    if (tenantId) flat['organization.id'] = tenantId;
-    if (apiKeyId) flat['user.id'] = apiKeyId;
-    return flat;
+    visit('event.kind', 'event');
+    visit('event.category', web);
+    visit('event.type', access);
+    visit('event.outcome', outcome(exchange));
+    visit('event.duration', duration(exchange));
+    visit('http.request.method', exchange.method);
+    visit('http.request.id', requestId);
+    visit('http.response.status_code', exchange.status);
+    visit('url.path', exchange.path);
+    if (exchange.requestBytes >= 0) visit('http.request.body.bytes', exchange.requestBytes);
+    if (clientAddress) {
+      visit('client.address', clientAddress);
+      visit('client.ip', clientAddress);
+    }
+    if (exchange.userAgent) visit('user_agent.original', exchange.userAgent);
+    if (tenantId) visit('organization.id', tenantId);
+    if (apiKeyId) visit('user.id', apiKeyId);
   }
 }
 

@@ -43,12 +43,13 @@ export function withRequestTelemetry(fetch: AppFetch, router: RecordingRouter<un
     metrics?.started(method);
     // Hono finds the path only inside `fetch`; a span must start before it, so traces look it up first.
     const path = tracer ? getPath(request) : undefined;
-    const span = tracer && path !== undefined && !quiet(path) ? startServerSpan(tracer, request, path, method, header, scope.clientAddress) : undefined;
+    const userAgent = header('user-agent');
+    const span = tracer && path !== undefined && !quiet(path) ? startServerSpan(tracer, request, path, method, header, userAgent, scope.clientAddress) : undefined;
     const finish = (status: number, match: Match) => {
       const seconds = (performance.now() - started) / 1000;
       const requestBytes = byteCount(header('content-length'));
       metrics?.finished(method, match.route, status, seconds, requestBytes);
-      const exchange: Exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent: header('user-agent') };
+      const exchange: Exchange = { method: request.method, path: match.path, status, seconds, requestBytes, userAgent };
       const level = quiet(match.path) && !logProbes ? 'debug' : 'info';
       logger.later(level, Date.now(), requestEvent(scope, exchange), span?.span.spanContext());
       if (span) endServerSpan(span, method, match.route, status, scope.error);

@@ -2,7 +2,7 @@
 // the request is handled so storage and queue spans and log lines join it. Named `METHOD route`
 // from the route template; the raw path is an attribute, the query string never.
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
-import { type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { contextFromHeaders } from '../telemetry/trace-context.ts';
 
 export interface ServerSpan {
@@ -11,23 +11,12 @@ export interface ServerSpan {
   readonly context: TraceContext;
 }
 
-export function startServerSpan(tracer: Tracer, request: Request, path: string, method: string, header: (name: string) => string | undefined, client: string | undefined): ServerSpan {
+export function startServerSpan(tracer: Tracer, request: Request, path: string, method: string, header: (name: string) => string | undefined, userAgent: string | undefined, client: string | undefined): ServerSpan {
   const parent = contextFromHeaders(header);
-  const userAgent = header('user-agent');
-  const span = tracer.startSpan(
-    method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': method,
-        'url.path': path,
-        'url.scheme': request.url.startsWith('https:') ? 'https' : 'http',
-        ...(userAgent ? { 'user_agent.original': userAgent } : {}),
-        ...(client ? { 'client.address': client } : {}),
-      },
-    },
-    parent,
-  );
+  const attributes: Attributes = { 'http.request.method': method, 'url.path': path, 'url.scheme': request.url.startsWith('https:') ? 'https' : 'http' };
+  if (userAgent) attributes['user_agent.original'] = userAgent;
+  if (client) attributes['client.address'] = client;
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
   return { span, context: trace.setSpan(parent, span) };
 }
 

@@ -12,13 +12,20 @@ export type Fields = Record<string, unknown>;
 export type FlatFields = Record<string, string | number | boolean | readonly string[]>;
 
 /**
- * An event's fields that encode themselves as JSON members (no braces) for the hot path, with the
- * same fields under dotted names for text lines and log records, built only when one of those asks.
+ * An event's fields that encode themselves as JSON members (no braces) for the hot path, and visit
+ * the same fields under dotted names for text lines and log records, with nothing built between.
  */
 export abstract class Serialized {
   /** Writes the members, at least one. */
   abstract encode(out: JsonBytes): void;
-  abstract flat(): FlatFields;
+  /** Calls `visit` with each field's dotted name and value. */
+  abstract visit(visit: (name: string, value: FlatFields[string]) => void): void;
+
+  flat(): FlatFields {
+    const flat: FlatFields = {};
+    this.visit((name, value) => (flat[name] = value));
+    return flat;
+  }
 }
 
 export type EventFields = Fields | Serialized;
@@ -210,11 +217,7 @@ function textLine(service: string, level: LogLevel, message: string, fields: Eve
 
 /** Visits every leaf of nested fields under its dotted name (`http.request.method`); arrays are leaves. */
 export function forEachField(fields: EventFields, visit: (name: string, value: unknown) => void, prefix = ''): void {
-  if (fields instanceof Serialized) {
-    const flat = fields.flat();
-    for (const name in flat) visit(name, flat[name]);
-    return;
-  }
+  if (fields instanceof Serialized) return fields.visit(visit);
   for (const key in fields) {
     const value = fields[key];
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) forEachField(value as Fields, visit, `${prefix}${key}.`);

@@ -114,6 +114,13 @@ class EncodedPairs {
 
 const encodedPairs = new EncodedPairs(256, 256);
 
+/** A field's value as a log-record attribute takes it: scalars kept, arrays as strings, anything else left out. */
+export function attributeValue(value: unknown): AttributeValue | undefined {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.every((item) => typeof item === 'string') ? (value as string[]) : value.map(String);
+  return undefined;
+}
+
 export function anyValue(writer: ProtobufWriter, value: unknown): void {
   if (typeof value === 'string') writer.string(1, value);
   else if (typeof value === 'boolean') writer.bool(2, value);

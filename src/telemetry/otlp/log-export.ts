@@ -8,6 +8,7 @@ import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcesso
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
 import { type EventFields, type Fields, forEachField, type LogSink, Serialized } from '../logger.ts';
+import { attributeValue } from './common-encoding.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
 import { logRecordExporter, type OtlpExporter, otlpExporter } from './exporters.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
@@ -37,7 +38,8 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
           severityNumber: severity[level],
           severityText: level.toUpperCase(),
           body: message,
-          attributes: attributesOf(bindings, fields),
+          bindings,
+          fields,
           span: span && trace.isSpanContextValid(span) ? span : undefined,
           resource,
         };
@@ -68,12 +70,12 @@ async function boundedProcessor(recordExporter: OtlpExporter<ReadableLogRecord[]
   };
 }
 
-/** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept. */
+/** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept as strings. */
 function attributesOf(bindings: Fields, fields: EventFields | undefined): Record<string, AttributeValue> {
   const into: Record<string, AttributeValue> = {};
   const keep = (name: string, value: unknown) => {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into[name] = value;
-    else if (Array.isArray(value)) into[name] = value.map(String);
+    const kept = attributeValue(value);
+    if (kept !== undefined) into[name] = kept;
   };
   forEachField(bindings, keep);
   if (fields !== undefined) forEachField(fields, keep);
