@@ -1,7 +1,7 @@
 // Bun adapter: Bun.serve and bun:sqlite.
 import { Database } from 'bun:sqlite';
 import type { Server } from 'bun';
-import type { FetchHandler, HttpServer, Runtime, ServeOptions, ServerBindings, SqliteDatabase } from './types.ts';
+import type { FetchHandler, HttpServer, PostInit, Runtime, ServeOptions, ServerBindings, SqliteDatabase } from './types.ts';
 
 /** The client's address is looked up only when something asks for it. */
 class BunBindings implements ServerBindings {
@@ -47,4 +47,9 @@ function openSqlite(path: string): SqliteDatabase {
   };
 }
 
-export const runtime: Runtime = { name: 'bun', version: Bun.version, serve, openSqlite };
+/** Bun's fetch takes the CA list as its TLS option (in place of its bundled roots). */
+function post(url: string, { ca, headers, body, signal }: PostInit): Promise<Response> {
+  return fetch(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal, ...(ca ? { tls: { ca: [...ca] } } : {}) });
+}
+
+export const runtime: Runtime = { name: 'bun', version: Bun.version, serve, openSqlite, post };

@@ -6,6 +6,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { OtlpExport, SignalName } from '../../config/telemetry-config.ts';
+import { loadRuntime } from '../../runtime/index.ts';
 import { trustedCertificates } from './trust.ts';
 
 /** The scheme as URL parsing sees it (`HTTPS://` included): TLS must never be skipped by spelling. */
@@ -116,7 +117,13 @@ async function exportDelegate<T>(settings: OtlpExport, signal: SignalName, seria
     const options = convertLegacyOtlpGrpcOptions(await grpcOptions(settings), name);
     return { delegate: createOtlpGrpcExportDelegate(options, serializer, `otlp_grpc_${item}_exporter`, counting, undefined, service, method), refused };
   }
-  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import('@opentelemetry/otlp-exporter-base/node-http');
+  const { convertLegacyHttpOptions, createOtlpHttpExportDelegate, createOtlpHttpExporterMetrics } = await import('@opentelemetry/otlp-exporter-base/node-http');
   const options = convertLegacyHttpOptions(await httpOptions(settings), name, path, { 'Content-Type': 'application/x-protobuf' });
-  return { delegate: createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined), refused };
+  const { post } = await loadRuntime();
+  if (post === undefined) return { delegate: createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined), refused };
+  const { createOtlpNetworkExportDelegate } = await import('@opentelemetry/otlp-exporter-base');
+  const { fetchTransport } = await import('./fetch-transport.ts');
+  const target = { url: options.url, headers: await options.headers(), gzip: settings.compression === 'gzip', ca: secure(options.url) ? trustedCertificates(settings.certificate) : undefined };
+  const metrics = createOtlpHttpExporterMetrics(`otlp_http_${item}_exporter`, counting, options.url, undefined);
+  return { delegate: createOtlpNetworkExportDelegate(options, serializer, metrics, fetchTransport(post, target)), refused };
 }
