@@ -12,7 +12,7 @@ import type { PostInit } from '../src/runtime/types.ts';
 import { fetchTransport } from '../src/telemetry/otlp/fetch-transport.ts';
 
 const runtime = await loadRuntime();
-const post = runtime.post ?? ((url: string, { headers, body, signal }: PostInit) => fetch(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal }));
+const post = runtime.post ?? ((url: string, { headers, body, signal }: PostInit) => fetch(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal, redirect: 'manual' }));
 const servers: ReturnType<typeof createServer>[] = [];
 after(() => servers.forEach((server) => server.close()));
 
@@ -73,6 +73,14 @@ test('a refusal such as 401 fails at once with its status, not retried', async (
   assert.equal(result.status, 'failure');
   assert.ok(result.status === 'failure' && result.error instanceof OTLPExporterError && result.error.code === 401);
   assert.equal(server.received.length, 1);
+});
+
+test('a redirect fails the export: the credentials in its headers never follow it elsewhere', async () => {
+  const elsewhere = await endpoint((response) => response.writeHead(200).end());
+  const server = await endpoint((response) => response.writeHead(307, { location: elsewhere.url }).end());
+  const result = await fetchTransport(post, target(server.url)).send(data, 5_000);
+  assert.equal(result.status, 'failure');
+  assert.equal(elsewhere.received.length, 0);
 });
 
 test('an answer over 4 MB fails without being read whole', async () => {

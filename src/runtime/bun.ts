@@ -49,7 +49,7 @@ function openSqlite(path: string): SqliteDatabase {
 
 /** Bun's fetch takes the CA list as its TLS option (in place of its bundled roots). */
 function post(url: string, { ca, headers, body, signal }: PostInit): Promise<Response> {
-  return fetch(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal, ...(ca ? { tls: { ca: [...ca] } } : {}) });
+  return fetch(url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal, redirect: 'manual', ...(ca ? { tls: { ca: [...ca] } } : {}) });
 }
 
 export const runtime: Runtime = { name: 'bun', version: Bun.version, serve, openSqlite, post };

@@ -61,7 +61,8 @@ export interface Runtime {
   /**
    * A POST through the runtime's own HTTP client, where OTLP export should use it instead of
    * node:http: Bun, whose node:http is a layer over its fetch (an export through it costs several
-   * times the CPU). Absent on Node, whose node:http is the cheaper of its two clients.
+   * times the CPU). Absent on Node, whose node:http is the cheaper of its two clients. A redirect
+   * is answered, never followed: the headers can carry credentials.
    */
   readonly post?: (url: string, init: PostInit) => Promise<Response>;
 }

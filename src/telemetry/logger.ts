@@ -20,12 +20,6 @@ export abstract class Serialized {
   abstract encode(out: JsonBytes): void;
   /** Calls `visit` with each field's dotted name and value. */
   abstract visit(visit: (name: string, value: FlatFields[string]) => void): void;
-
-  flat(): FlatFields {
-    const flat: FlatFields = {};
-    this.visit((name, value) => (flat[name] = value));
-    return flat;
-  }
 }
 
 export type EventFields = Fields | Serialized;
