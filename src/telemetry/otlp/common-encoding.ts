@@ -2,6 +2,7 @@
 // resource): attributes as KeyValue/AnyValue, and the envelope of an export request.
 import type { AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
+import { type EventFields, type Fields, forEachField } from '../logger.ts';
 import { type ProtobufWriter, utf8Length, varintLength } from './protobuf-writer.ts';
 
 /**
@@ -114,11 +115,17 @@ class EncodedPairs {
 
 const encodedPairs = new EncodedPairs(256, 256);
 
-/** A field's value as a log-record attribute takes it: scalars kept, arrays as strings, anything else left out. */
-export function attributeValue(value: unknown): AttributeValue | undefined {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.every((item) => typeof item === 'string') ? (value as string[]) : value.map(String);
-  return undefined;
+/**
+ * A logger's bindings and an event's fields as log-record attributes, under their dotted names:
+ * scalars kept, arrays as strings, anything else left out.
+ */
+export function forEachAttribute(bindings: Fields, fields: EventFields | undefined, visit: (name: string, value: AttributeValue) => void): void {
+  const keep = (name: string, value: unknown) => {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') visit(name, value);
+    else if (Array.isArray(value)) visit(name, value.every((item) => typeof item === 'string') ? (value as string[]) : value.map(String));
+  };
+  forEachField(bindings, keep);
+  if (fields !== undefined) forEachField(fields, keep);
 }
 
 export function anyValue(writer: ProtobufWriter, value: unknown): void {

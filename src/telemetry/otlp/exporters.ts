@@ -14,14 +14,19 @@ function secure(url: string): boolean {
   return new URL(url).protocol === 'https:';
 }
 
-async function httpOptions(settings: OtlpExport): Promise<OTLPExporterNodeConfigBase> {
+/** For an HTTPS endpoint: the authorities its certificate must be signed by. */
+function authorities(settings: OtlpExport): string[] | undefined {
+  return secure(settings.url) ? trustedCertificates(settings.certificate) : undefined;
+}
+
+async function httpOptions(settings: OtlpExport, ca: string[] | undefined): Promise<OTLPExporterNodeConfigBase> {
   const { CompressionAlgorithm } = await import('@opentelemetry/otlp-exporter-base');
   return {
     url: settings.url,
     headers: { ...settings.headers },
     timeoutMillis: settings.timeoutMs,
     compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    ...(secure(settings.url) ? { httpAgentOptions: { ca: trustedCertificates(settings.certificate) } } : {}),
+    ...(ca ? { httpAgentOptions: { ca } } : {}),
   };
 }
 
@@ -118,12 +123,13 @@ async function exportDelegate<T>(settings: OtlpExport, signal: SignalName, seria
     return { delegate: createOtlpGrpcExportDelegate(options, serializer, `otlp_grpc_${item}_exporter`, counting, undefined, service, method), refused };
   }
   const { convertLegacyHttpOptions, createOtlpHttpExportDelegate, createOtlpHttpExporterMetrics } = await import('@opentelemetry/otlp-exporter-base/node-http');
-  const options = convertLegacyHttpOptions(await httpOptions(settings), name, path, { 'Content-Type': 'application/x-protobuf' });
+  const ca = authorities(settings);
+  const options = convertLegacyHttpOptions(await httpOptions(settings, ca), name, path, { 'Content-Type': 'application/x-protobuf' });
   const { post } = await loadRuntime();
   if (post === undefined) return { delegate: createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined), refused };
   const { createOtlpNetworkExportDelegate } = await import('@opentelemetry/otlp-exporter-base');
   const { fetchTransport } = await import('./fetch-transport.ts');
-  const target = { url: options.url, headers: await options.headers(), gzip: settings.compression === 'gzip', ca: secure(options.url) ? trustedCertificates(settings.certificate) : undefined };
+  const target = { url: options.url, headers: await options.headers(), gzip: settings.compression === 'gzip', ca };
   const metrics = createOtlpHttpExporterMetrics(`otlp_http_${item}_exporter`, counting, options.url, undefined);
   return { delegate: createOtlpNetworkExportDelegate(options, serializer, metrics, fetchTransport(post, target)), refused };
 }

@@ -7,8 +7,8 @@ import type { Resource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
-import { type EventFields, type Fields, forEachField, type LogSink, Serialized } from '../logger.ts';
-import { attributeValue } from './common-encoding.ts';
+import { type EventFields, type Fields, type LogSink, Serialized } from '../logger.ts';
+import { forEachAttribute } from './common-encoding.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
 import { logRecordExporter, type OtlpExporter, otlpExporter } from './exporters.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
@@ -73,11 +73,6 @@ async function boundedProcessor(recordExporter: OtlpExporter<ReadableLogRecord[]
 /** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept as strings. */
 function attributesOf(bindings: Fields, fields: EventFields | undefined): Record<string, AttributeValue> {
   const into: Record<string, AttributeValue> = {};
-  const keep = (name: string, value: unknown) => {
-    const kept = attributeValue(value);
-    if (kept !== undefined) into[name] = kept;
-  };
-  forEachField(bindings, keep);
-  if (fields !== undefined) forEachField(fields, keep);
+  forEachAttribute(bindings, fields, (name, value) => (into[name] = value));
   return into;
 }

@@ -1,10 +1,10 @@
 // Request events as OTLP log records without the SDK's log-record machinery, for the same reason
 // as server spans (server-spans.ts): one per request, and the SDK's record costs more to build and
 // serialise than the request. Other events (far rarer) stay SDK log records.
-import type { SpanContext } from '@opentelemetry/api';
+import type { AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { type EventFields, type Fields, forEachField } from '../logger.ts';
-import { attributeValue, exportRequest, keyValue } from './common-encoding.ts';
+import type { EventFields, Fields } from '../logger.ts';
+import { exportRequest, forEachAttribute, keyValue } from './common-encoding.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 
 export interface RequestLogRecord {
@@ -24,10 +24,7 @@ export interface RequestLogRecord {
 // Field numbers: opentelemetry/proto/logs/v1/logs.proto
 /** An OTLP ExportLogsServiceRequest holding `records`, as protobuf. */
 export function encodeRequestLogRecords(records: readonly RequestLogRecord[], resource: Resource, writer: ProtobufWriter): Uint8Array {
-  const attribute = (name: string, value: unknown) => {
-    const kept = attributeValue(value);
-    if (kept !== undefined) keyValue(writer, 6, name, kept);
-  };
+  const attribute = (name: string, value: AttributeValue) => keyValue(writer, 6, name, value);
   return exportRequest(writer, resource, () => {
     for (const record of records) {
       writer.begin(2);
@@ -35,8 +32,7 @@ export function encodeRequestLogRecords(records: readonly RequestLogRecord[], re
       writer.uint(2, record.severityNumber);
       writer.string(3, record.severityText);
       writer.stringMessage(5, 1, record.body);
-      forEachField(record.bindings, attribute);
-      forEachField(record.fields, attribute);
+      forEachAttribute(record.bindings, record.fields, attribute);
       if (record.span) {
         writer.fixed32(8, record.span.traceFlags & 0xff);
         writer.hex(9, record.span.traceId);
