@@ -11,9 +11,9 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load.ts';
-import { variables } from '../src/config/variables.ts';
 import { generateApiKey, generateSigningSecret, randomToken } from '../src/secrets.ts';
 import { serviceNames } from '../src/services/names.ts';
+import { defaultPort, settingDefault } from './helpers/settings.ts';
 import { promtoolSkip } from './helpers/tools.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -188,13 +188,12 @@ describe('Prometheus scrape config (deploy/prometheus/prometheus.yml)', () => {
   });
 
   test('it scrapes each Lumetry process at its default port and metrics path', () => {
-    const metricsPath = (variables as Record<string, { default?: string }>).LUMETRY_METRICS_PATH?.default ?? '/metrics';
+    const metricsPath = settingDefault('LUMETRY_METRICS_PATH');
     const job = config.scrape_configs[0]!;
     assert.equal(job.metrics_path, metricsPath);
     const targets = Object.fromEntries(job.static_configs.map((group) => [group.labels.service, group.targets]));
     for (const name of serviceNames) {
-      const port = (variables as Record<string, { default?: string }>)[`LUMETRY_${name.replace('-', '_').toUpperCase()}_PORT`]!.default;
-      assert.deepEqual(targets[name], [`${name}:${port}`]);
+      assert.deepEqual(targets[name], [`${name}:${defaultPort(name)}`]);
     }
   });
 });

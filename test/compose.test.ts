@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load.ts';
 import { variables } from '../src/config/variables.ts';
 import { serviceNames } from '../src/services/names.ts';
+import { defaultPort } from './helpers/settings.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'), { merge: true }) as {
@@ -26,8 +27,6 @@ interface Service {
   healthcheck?: { test: string[] };
   volumes?: string[];
 }
-
-const defaultPort = (name: string) => Number((variables as Record<string, { default?: string }>)[`LUMETRY_${name.replace('-', '_').toUpperCase()}_PORT`]!.default);
 
 describe('compose.yaml', () => {
   test('runs PostgreSQL and the three Lumetry processes', () => {
