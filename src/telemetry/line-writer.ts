@@ -49,8 +49,12 @@ const batchBytes = 64 * 1024;
 /** A buffer's size: room for a batch and the line that takes it past `batchBytes`. */
 const batchCapacity = batchBytes + 16 * 1024;
 const lingerMs = 10;
-/** Deferred lines waiting at most, so that what they hold stays small. */
-const deferredBatch = 512;
+/**
+ * Deferred lines waiting at most, so that what they hold stays small, and so that the lines made at
+ * once fit a buffer: 512 request events (about 600 bytes each with trace ids) grew it past
+ * `batchCapacity` on every batch, reallocating and copying it (docs/performance.md).
+ */
+const deferredBatch = 64;
 
 export function fdLineWriter(fd: number, maxBufferedBytes = 8 * 1024 * 1024): LineWriter {
   let pending = new JsonBytes(batchCapacity, maxBufferedBytes);
