@@ -17,18 +17,19 @@ const batch = 512;
 const rounds = 1_000;
 const ids = new RandomIdGenerator();
 const resource = resourceFromAttributes({ 'service.name': 'bench', 'service.version': '0', 'host.name': 'bench-host', 'process.pid': 1 });
-const start = BigInt(Date.now()) * 1_000_000n;
+const startMs = Date.now();
 
 const spans: ServerSpanRecord[] = Array.from({ length: batch }, (_, i) => {
   const context = { traceId: ids.generateTraceId(), spanId: ids.generateSpanId(), traceFlags: 1 };
-  const attributes = { 'http.request.method': 'POST', 'url.path': '/v1/events', 'url.scheme': 'http', 'user_agent.original': 'wrk/4.2.0', 'client.address': '127.0.0.1', 'http.route': '/v1/events', 'http.response.status_code': 202 };
-  return { context, parent: undefined, name: 'POST /v1/events', start, end: start + BigInt(200_000 + i), attributes, status: { code: SpanStatusCode.UNSET }, spanContext: () => context, resource };
+  const attributes = { 'http.request.method': 'POST', 'url.path': '/v1/events', 'url.scheme': 'http', 'user_agent.original': 'wrk/4.2.0', 'client.address': '127.0.0.1' };
+  const updates = { 'http.route': '/v1/events', 'http.response.status_code': 202 };
+  return { context, parent: undefined, name: 'POST /v1/events', startMs, durationNanos: 200_000 + i, attributes, updates, status: { code: SpanStatusCode.UNSET }, spanContext: () => context, resource };
 });
 // The request event as the logger hands it over: its own fields, visited as they are encoded.
 const records: RequestLogRecord[] = spans.map(({ context }, i) => {
   const scope = new RequestScope({ remoteAddress: '127.0.0.1' }, `5f0c2a9e-1b7d-${i.toString(36)}`);
   const exchange = { method: 'POST', path: '/v1/events', status: 202, seconds: (200_000 + i) / 1e9, requestBytes: 822, userAgent: 'wrk/4.2.0' };
-  return { time: start, severityNumber: 9, severityText: 'INFO', body: 'POST /v1/events 202', bindings: {}, fields: new AccessEvent(scope, exchange), span: context, resource };
+  return { at: startMs, severityNumber: 9, severityText: 'INFO', body: 'POST /v1/events 202', bindings: {}, fields: new AccessEvent(scope, exchange), span: context, resource };
 });
 
 const writer = new ProtobufWriter();

@@ -12,10 +12,11 @@ import { fixed64, integer, messages, readMessage } from './helpers/protobuf.ts';
 test('a request event decodes to what the logger wrote, under the span it was written in', () => {
   const resource = resourceFromAttributes({ 'service.name': 'console' });
   const span = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED };
-  const time = BigInt(Date.now()) * 1_000_000n;
+  const at = Date.now();
+  const time = BigInt(at) * 1_000_000n;
   const attributes = { 'http.request.method': 'GET', 'url.path': '/pages/délivrances', 'http.response.status_code': 200, 'event.category': ['web'] };
   const bindings = { lumetry: { job: 'replay' } };
-  const record = { time, severityNumber: 9, severityText: 'INFO', body: 'GET /pages/délivrances 200', bindings, fields: attributes, span, resource };
+  const record = { at, severityNumber: 9, severityText: 'INFO', body: 'GET /pages/délivrances 200', bindings, fields: attributes, span, resource };
   const bare = { ...record, body: 'GET /livez 200', span: undefined };
   const body = encodeRequestLogRecords([record, bare], resource, new ProtobufWriter());
 
@@ -31,7 +32,7 @@ test('a request event decodes to what the logger wrote, under the span it was wr
 
 test('attribute values seen before (kept encoded) decode the same as new ones, past the bound of what is kept', () => {
   const resource = resourceFromAttributes({ 'service.name': 'ingest-api' });
-  const time = BigInt(Date.now()) * 1_000_000n;
+  const at = Date.now();
   // 600 distinct ids and durations: more than the 256 values a key keeps; the rest repeat.
   const attributesOf = (i: number) => ({
     'http.request.method': i % 2 === 0 ? 'POST' : 'GET',
@@ -43,7 +44,7 @@ test('attribute values seen before (kept encoded) decode the same as new ones, p
     // The same text as a string and as a one-item list must stay apart.
     'event.type': i % 2 === 0 ? ['access'] : 'access',
   });
-  const records = Array.from({ length: 600 }, (_, i) => ({ time, severityNumber: 9, severityText: 'INFO', body: `request ${i}`, bindings: {}, fields: attributesOf(i), span: undefined, resource }));
+  const records = Array.from({ length: 600 }, (_, i) => ({ at, severityNumber: 9, severityText: 'INFO', body: `request ${i}`, bindings: {}, fields: attributesOf(i), span: undefined, resource }));
   const writer = new ProtobufWriter();
   for (const batch of [records, records.slice().reverse()]) {
     const decoded = decodeLogRecords(encodeRequestLogRecords(batch, resource, writer));

@@ -30,7 +30,7 @@ test('a server span decodes to what the request recorded, and SDK spans nest und
   const headers: Record<string, string> = { traceparent: `00-${caller.traceId}-${caller.spanId}-01`, tracestate: 'vendor=opaque' };
   const parent = contextFromHeaders((name) => headers[name]);
   const before = BigInt(Date.now()) * 1_000_000n;
-  const span = tracer.startSpan('POST', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'url.path': '/v1/événements' } }, parent);
+  const span = tracer.startSpan('POST', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'url.path': '/v1/événements', 'http.response.status_code': 0 } }, parent);
   tracer.startSpan('INSERT events', { kind: SpanKind.CLIENT }, trace.setSpan(parent, span)).end();
   span.updateName('POST /v1/events');
   span.setAttributes({ 'http.route': '/v1/events', 'http.response.status_code': 503, 'lumetry.ratio': 0.25, 'lumetry.offset': -3, 'lumetry.retried': true, 'lumetry.queues': ['ingest', 'delivery'] });
@@ -67,6 +67,8 @@ test('a server span decodes to what the request recorded, and SDK spans nest und
   assert.ok(before <= time(7) && time(7) <= time(8) && time(8) <= after, 'start and end in nanoseconds since the epoch');
   assert.equal(Buffer.from(raw.get(16)![0] as Uint8Array).readUInt32LE(0), 0x301, 'sampled, and its parent was remote');
   assert.equal(new TextDecoder().decode(raw.get(3)![0] as Uint8Array), 'vendor=opaque');
+  const keys = messages(raw, 9).map((pair) => new TextDecoder().decode(pair.get(1)![0] as Uint8Array));
+  assert.equal(keys.filter((key) => key === 'http.response.status_code').length, 1, 'an attribute set again is sent once, as last set');
   const offset = messages(raw, 9).find((pair) => new TextDecoder().decode(pair.get(1)![0] as Uint8Array) === 'lumetry.offset')!;
   assert.ok(messages(offset, 2)[0]!.has(3), 'a negative whole number is an int, not a double');
   assert.equal(children[0]?.parentSpanContext?.spanId, span.spanContext().spanId, 'the storage span is the server span child');

@@ -34,7 +34,7 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
       if (fields instanceof Serialized) {
         const span = happened ? happened.span : trace.getSpanContext(context.active());
         const record: RequestLogRecord = {
-          time: BigInt(at) * 1_000_000n,
+          at,
           severityNumber: severity[level],
           severityText: level.toUpperCase(),
           body: message,

@@ -8,7 +8,8 @@ import { exportRequest, forEachAttribute, keyValue } from './common-encoding.ts'
 import type { ProtobufWriter } from './protobuf-writer.ts';
 
 export interface RequestLogRecord {
-  readonly time: bigint;
+  /** Whole milliseconds since the epoch. */
+  readonly at: number;
   readonly severityNumber: number;
   readonly severityText: string;
   readonly body: string;
@@ -28,7 +29,7 @@ export function encodeRequestLogRecords(records: readonly RequestLogRecord[], re
   return exportRequest(writer, resource, () => {
     for (const record of records) {
       writer.begin(2);
-      writer.fixed64(1, record.time);
+      writer.nanos(1, record.at, 0);
       writer.uint(2, record.severityNumber);
       writer.string(3, record.severityText);
       writer.stringMessage(5, 1, record.body);
@@ -38,7 +39,7 @@ export function encodeRequestLogRecords(records: readonly RequestLogRecord[], re
         writer.hex(9, record.span.traceId);
         writer.hex(10, record.span.spanId);
       }
-      writer.fixed64(11, record.time);
+      writer.nanos(11, record.at, 0);
       writer.end();
     }
   });

@@ -15,9 +15,13 @@ export interface ServerSpanRecord {
   readonly context: SpanContext;
   readonly parent: SpanContext | undefined;
   readonly name: string;
-  readonly start: bigint;
-  readonly end: bigint;
+  /** Whole milliseconds since the epoch. */
+  readonly startMs: number;
+  /** Whole nanoseconds from the start to the end. */
+  readonly durationNanos: number;
+  /** As given when the span started, and as set later (which wins). */
   readonly attributes: Attributes;
+  readonly updates: Attributes | undefined;
   readonly status: SpanStatus;
   /** What the batch processor asks of a span. */
   spanContext(): SpanContext;
@@ -32,9 +36,12 @@ class ServerSpan implements Span {
   readonly #parent: SpanContext | undefined;
   // As the SDK does: the wall clock for the start (so spans line up with their SDK children and
   // with log timestamps), the monotonic clock for the duration.
-  readonly #start = BigInt(Date.now()) * 1_000_000n;
+  readonly #startMs = Date.now();
   readonly #started = performance.now();
+  /** As given, not copied (a copy cost more than the rest of the constructor): never written. */
   readonly #attributes: Attributes;
+  /** What was set since: made on the first change. */
+  #updates: Attributes | undefined = undefined;
   readonly #onEnd: ((record: ServerSpanRecord) => void) | undefined;
   readonly #resource: Resource;
   #name: string;
@@ -45,7 +52,7 @@ class ServerSpan implements Span {
     this.#context = context;
     this.#parent = parent;
     this.#name = name;
-    this.#attributes = { ...attributes };
+    this.#attributes = attributes;
     this.#resource = resource;
     this.#onEnd = onEnd;
   }
@@ -56,7 +63,7 @@ class ServerSpan implements Span {
 
   // Like the SDK's spans: an ended span takes no more changes, and an undefined value changes nothing.
   setAttribute(key: string, value: AttributeValue | undefined): this {
-    if (!this.#ended && key !== '' && value !== undefined) this.#attributes[key] = value;
+    if (!this.#ended && key !== '' && value !== undefined) (this.#updates ??= {})[key] = value;
     return this;
   }
 
@@ -92,8 +99,8 @@ class ServerSpan implements Span {
     if (this.#ended) return;
     this.#ended = true;
     const context = this.#context;
-    const end = this.#start + BigInt(Math.round((performance.now() - this.#started) * 1e6));
-    this.#onEnd?.({ context, parent: this.#parent, name: this.#name, start: this.#start, end, attributes: this.#attributes, status: this.#status, spanContext: () => context, resource: this.#resource });
+    const durationNanos = Math.round((performance.now() - this.#started) * 1e6);
+    this.#onEnd?.({ context, parent: this.#parent, name: this.#name, startMs: this.#startMs, durationNanos, attributes: this.#attributes, updates: this.#updates, status: this.#status, spanContext: () => context, resource: this.#resource });
   }
 
   isRecording(): boolean {
@@ -106,7 +113,8 @@ class ServerSpan implements Span {
 /**
  * The SDK tracer, except that server spans started with `startSpan` are ServerSpans handed to
  * `onEnd` when they end (when sampled); every other span is the SDK's own. A server span records
- * what a request's span needs (attributes, name, status); events and links are not kept.
+ * what a request's span needs (attributes, name, status); events and links are not kept. It keeps
+ * the attributes object it starts with rather than a copy: give each span its own.
  */
 export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Resource, onEnd: (record: ServerSpanRecord) => void, serverKind: SpanKind): Tracer {
   const startSpan = (name: string, options: SpanOptions = {}, context?: Context): Span => {
@@ -118,7 +126,8 @@ export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Reso
     const { decision, traceState } = sampler.shouldSample(context, traceId, name, serverKind, attributes, []);
     const sampled = decision === SamplingDecision.RECORD_AND_SAMPLED;
     const state = traceState ?? parent?.traceState;
-    const own: SpanContext = { traceId, spanId: ids.generateSpanId(), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, ...(state ? { traceState: state } : {}) };
+    const own: SpanContext = { traceId, spanId: ids.generateSpanId(), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE };
+    if (state) own.traceState = state;
     return new ServerSpan(own, parent, name, attributes, resource, sampled ? onEnd : undefined);
   };
   return {
@@ -148,12 +157,14 @@ function encodeSpan(writer: ProtobufWriter, span: ServerSpanRecord): void {
   if (span.parent) writer.hex(4, span.parent.spanId);
   writer.string(5, span.name);
   writer.uint(6, kindServer);
-  writer.fixed64(7, span.start);
-  writer.fixed64(8, span.end);
-  for (const key in span.attributes) {
-    const value = span.attributes[key];
-    if (value !== undefined) keyValue(writer, 9, key, value);
+  writer.nanos(7, span.startMs, 0);
+  writer.nanos(8, span.startMs, span.durationNanos);
+  const { attributes, updates } = span;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined && (updates === undefined || !(key in updates))) keyValue(writer, 9, key, value);
   }
+  for (const key in updates) keyValue(writer, 9, key, updates[key]!);
   if (span.status.code !== SpanStatusCode.UNSET) {
     writer.begin(15);
     if (span.status.message) writer.string(2, span.status.message);
