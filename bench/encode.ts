@@ -6,21 +6,21 @@
 //   npx bun bench/encode.ts        npx node bench/encode.ts
 import { SpanStatusCode } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import { AccessEvent } from '../src/http/access-event.ts';
 import { RequestScope } from '../src/http/request-scope.ts';
 import { ProtobufWriter } from '../src/telemetry/otlp/protobuf-writer.ts';
 import { encodeRequestLogRecords, type RequestLogRecord } from '../src/telemetry/otlp/request-log-records.ts';
 import { encodeServerSpans, type ServerSpanRecord } from '../src/telemetry/otlp/server-spans.ts';
+import { ServerSpanContext } from '../src/telemetry/span-ids.ts';
 
 const batch = 512;
 const rounds = 1_000;
-const ids = new RandomIdGenerator();
 const resource = resourceFromAttributes({ 'service.name': 'bench', 'service.version': '0', 'host.name': 'bench-host', 'process.pid': 1 });
 const startMs = Date.now();
 
 const spans: ServerSpanRecord[] = Array.from({ length: batch }, (_, i) => {
-  const context = { traceId: ids.generateTraceId(), spanId: ids.generateSpanId(), traceFlags: 1 };
+  const context = new ServerSpanContext(undefined);
+  context.traceFlags = 1;
   const attributes = { 'http.request.method': 'POST', 'url.path': '/v1/events', 'url.scheme': 'http', 'user_agent.original': 'wrk/4.2.0', 'client.address': '127.0.0.1' };
   const updates = { 'http.route': '/v1/events', 'http.response.status_code': 202 };
   return { context, parent: undefined, name: 'POST /v1/events', startMs, durationNanos: 200_000 + i, attributes, updates, status: { code: SpanStatusCode.UNSET }, spanContext: () => context, resource };

@@ -19,7 +19,7 @@ function tracing() {
   const sampler = new ParentBasedSampler({ root: new AlwaysOnSampler() });
   const collect = { onStart: () => {}, onEnd: (span: ReadableSpan) => void children.push(span), forceFlush: async () => {}, shutdown: async () => {} };
   const provider = new TracerProvider({ resource, sampler, spanProcessors: [collect] });
-  const tracer = withServerSpans(provider.getTracer('lumetry'), sampler, resource, (record) => void ended.push(record), SpanKind.SERVER);
+  const tracer = withServerSpans(provider.getTracer('lumetry'), sampler, false, resource, (record) => void ended.push(record), SpanKind.SERVER);
   return { tracer, children, ended };
 }
 

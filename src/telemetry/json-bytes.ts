@@ -15,6 +15,7 @@ export function fragment(text: string): Uint8Array {
 }
 
 const digits = new Uint8Array(20);
+const hexDigits = fragment('0123456789abcdef');
 
 export class JsonBytes {
   #buffer: Buffer;
@@ -85,6 +86,15 @@ export class JsonBytes {
       buffer[at++] = code;
     }
     this.at = at;
+  }
+
+  /** A 32-bit word as eight lowercase hexadecimal digits (a part of a trace or span id). */
+  hexWord(value: number): void {
+    this.#room(8);
+    const buffer = this.#buffer;
+    const at = this.at;
+    for (let i = 0; i < 8; i++) buffer[at + i] = hexDigits[(value >>> (28 - 4 * i)) & 0xf]!;
+    this.at = at + 8;
   }
 
   /** A number as JSON writes it; whole non-negative numbers without a string in between. */

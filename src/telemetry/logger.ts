@@ -5,6 +5,7 @@ import { context, type SpanContext, trace } from '@opentelemetry/api';
 import type { LogFormat, LogLevel } from '../config/config.ts';
 import { fragment, JsonBytes } from './json-bytes.ts';
 import type { LineWriter } from './line-writer.ts';
+import { ServerSpanContext } from './span-ids.ts';
 
 export type Fields = Record<string, unknown>;
 
@@ -192,7 +193,17 @@ function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: Even
     }
   }
   // ECS trace correlation: https://www.elastic.co/guide/en/ecs/current/ecs-tracing.html
-  if (span !== undefined) {
+  if (span instanceof ServerSpanContext) {
+    out.raw(traceId);
+    out.hexWord(span.trace0);
+    out.hexWord(span.trace1);
+    out.hexWord(span.trace2);
+    out.hexWord(span.trace3);
+    out.raw(spanId);
+    out.hexWord(span.span0);
+    out.hexWord(span.span1);
+    out.byte(quoteMark);
+  } else if (span !== undefined) {
     out.raw(traceId);
     out.chars(span.traceId);
     out.raw(spanId);

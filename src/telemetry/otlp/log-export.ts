@@ -8,6 +8,7 @@ import { BatchLogRecordProcessor, type LogRecordExporter, type LogRecordProcesso
 import type { LogLevel } from '../../config/config.ts';
 import type { OtlpExport, TelemetryConfig } from '../../config/telemetry-config.ts';
 import { type EventFields, type Fields, type LogSink, Serialized } from '../logger.ts';
+import { ServerSpanContext } from '../span-ids.ts';
 import { forEachAttribute } from './common-encoding.ts';
 import { type ExportReport, accounted, queueGate } from './export-report.ts';
 import { logRecordExporter, type OtlpExporter, otlpExporter } from './exporters.ts';
@@ -40,7 +41,8 @@ export async function startLogExport(settings: OtlpExport, config: TelemetryConf
           body: message,
           bindings,
           fields,
-          span: span && trace.isSpanContextValid(span) ? span : undefined,
+          // A server span's context is valid as made (checking it would make its ids' strings).
+          span: span instanceof ServerSpanContext || (span && trace.isSpanContextValid(span)) ? span : undefined,
           resource,
         };
         requestEvents.onEmit(record as never);

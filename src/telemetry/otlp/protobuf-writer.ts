@@ -3,6 +3,8 @@
 // and moves its content back once the length is known. Members are TypeScript-private rather than
 // `#`-private: JavaScriptCore calls `#` methods markedly slower (2.5 against 4.2 µs a span here).
 // https://protobuf.dev/programming-guides/encoding/
+import { nibbles } from '../span-ids.ts';
+
 const encoder = new TextEncoder();
 
 export function varintLength(value: number): number {
@@ -17,13 +19,6 @@ export function utf8Length(value: string): number {
   return value.length;
 }
 
-/** The value of each hexadecimal digit by its character code (either case); 0 for any other. */
-const nibbles = new Uint8Array(128);
-for (let value = 0; value < 16; value++) {
-  const digit = value.toString(16);
-  nibbles[digit.charCodeAt(0)] = value;
-  nibbles[digit.toUpperCase().charCodeAt(0)] = value;
-}
 
 export class ProtobufWriter {
   private buffer = new Uint8Array(64 * 1024);
@@ -158,6 +153,37 @@ export class ProtobufWriter {
     const start = this.position;
     for (let i = 0; i < length; i++) buffer[start + i] = (nibbles[value.charCodeAt(2 * i)]! << 4) | nibbles[value.charCodeAt(2 * i + 1)]!;
     this.position = start + length;
+  }
+
+  /** A trace id given as four 32-bit words, most significant first (ServerSpanContext). */
+  id128(field: number, a: number, b: number, c: number, d: number): void {
+    this.tag(field, 2);
+    this.reserve(17);
+    this.buffer[this.position++] = 16;
+    this.word(a);
+    this.word(b);
+    this.word(c);
+    this.word(d);
+  }
+
+  /** A span id given as two 32-bit words, most significant first. */
+  id64(field: number, a: number, b: number): void {
+    this.tag(field, 2);
+    this.reserve(9);
+    this.buffer[this.position++] = 8;
+    this.word(a);
+    this.word(b);
+  }
+
+  /** Four bytes, most significant first; room already made. */
+  private word(value: number): void {
+    const buffer = this.buffer;
+    const at = this.position;
+    buffer[at] = value >>> 24;
+    buffer[at + 1] = value >>> 16;
+    buffer[at + 2] = value >>> 8;
+    buffer[at + 3] = value;
+    this.position = at + 4;
   }
 
   /** Where the next byte goes (for `since`). */

@@ -4,6 +4,7 @@
 import type { AttributeValue, SpanContext } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { EventFields, Fields } from '../logger.ts';
+import { ServerSpanContext } from '../span-ids.ts';
 import { exportRequest, forEachAttribute, keyValue } from './common-encoding.ts';
 import type { ProtobufWriter } from './protobuf-writer.ts';
 
@@ -34,10 +35,15 @@ export function encodeRequestLogRecords(records: readonly RequestLogRecord[], re
       writer.string(3, record.severityText);
       writer.stringMessage(5, 1, record.body);
       forEachAttribute(record.bindings, record.fields, attribute);
-      if (record.span) {
-        writer.fixed32(8, record.span.traceFlags & 0xff);
-        writer.hex(9, record.span.traceId);
-        writer.hex(10, record.span.spanId);
+      const span = record.span;
+      if (span instanceof ServerSpanContext) {
+        writer.fixed32(8, span.traceFlags & 0xff);
+        writer.id128(9, span.trace0, span.trace1, span.trace2, span.trace3);
+        writer.id64(10, span.span0, span.span1);
+      } else if (span) {
+        writer.fixed32(8, span.traceFlags & 0xff);
+        writer.hex(9, span.traceId);
+        writer.hex(10, span.spanId);
       }
       writer.nanos(11, record.at, 0);
       writer.end();

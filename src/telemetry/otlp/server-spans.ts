@@ -6,13 +6,14 @@
 import { type Attributes, type AttributeValue, type Context, type Link, type Span, type SpanContext, type SpanKind, type SpanOptions, SpanStatusCode, type SpanStatus, type Tracer, TraceFlags, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import { RandomIdGenerator, type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
+import { type Sampler, SamplingDecision } from '@opentelemetry/sdk-trace';
+import { ServerSpanContext } from '../span-ids.ts';
 import { exportRequest, keyValue } from './common-encoding.ts';
 import { ProtobufWriter } from './protobuf-writer.ts';
 
 /** An ended server span, as it is exported. */
 export interface ServerSpanRecord {
-  readonly context: SpanContext;
+  readonly context: ServerSpanContext;
   readonly parent: SpanContext | undefined;
   readonly name: string;
   /** Whole milliseconds since the epoch. */
@@ -28,11 +29,10 @@ export interface ServerSpanRecord {
   readonly resource: Resource;
 }
 
-const ids = new RandomIdGenerator();
 
 
 class ServerSpan implements Span {
-  readonly #context: SpanContext;
+  readonly #context: ServerSpanContext;
   readonly #parent: SpanContext | undefined;
   // As the SDK does: the wall clock for the start (so spans line up with their SDK children and
   // with log timestamps), the monotonic clock for the duration.
@@ -48,7 +48,7 @@ class ServerSpan implements Span {
   #status: SpanStatus = { code: SpanStatusCode.UNSET };
   #ended = false;
 
-  constructor(context: SpanContext, parent: SpanContext | undefined, name: string, attributes: Attributes, resource: Resource, onEnd: ((record: ServerSpanRecord) => void) | undefined) {
+  constructor(context: ServerSpanContext, parent: SpanContext | undefined, name: string, attributes: Attributes, resource: Resource, onEnd: ((record: ServerSpanRecord) => void) | undefined) {
     this.#context = context;
     this.#parent = parent;
     this.#name = name;
@@ -114,20 +114,21 @@ class ServerSpan implements Span {
  * The SDK tracer, except that server spans started with `startSpan` are ServerSpans handed to
  * `onEnd` when they end (when sampled); every other span is the SDK's own. A server span records
  * what a request's span needs (attributes, name, status); events and links are not kept. It keeps
- * the attributes object it starts with rather than a copy: give each span its own.
+ * the attributes object it starts with rather than a copy: give each span its own. Its ids are
+ * numbers (ServerSpanContext); `samplerReadsTraceId` false says that the sampler decides without the
+ * trace id (always on or off, or by the parent), which is then not made into a string for it.
  */
-export function withServerSpans(tracer: Tracer, sampler: Sampler, resource: Resource, onEnd: (record: ServerSpanRecord) => void, serverKind: SpanKind): Tracer {
+export function withServerSpans(tracer: Tracer, sampler: Sampler, samplerReadsTraceId: boolean, resource: Resource, onEnd: (record: ServerSpanRecord) => void, serverKind: SpanKind): Tracer {
   const startSpan = (name: string, options: SpanOptions = {}, context?: Context): Span => {
     if (options.kind !== serverKind || context === undefined || isTracingSuppressed(context)) return tracer.startSpan(name, options, context);
     const given = options.root ? undefined : trace.getSpanContext(context);
     const parent = given && trace.isSpanContextValid(given) ? given : undefined;
-    const traceId = parent?.traceId ?? ids.generateTraceId();
+    const own = new ServerSpanContext(parent?.traceId);
     const attributes = options.attributes ?? {};
-    const { decision, traceState } = sampler.shouldSample(context, traceId, name, serverKind, attributes, []);
+    const { decision, traceState } = sampler.shouldSample(context, samplerReadsTraceId ? own.traceId : '', name, serverKind, attributes, []);
     const sampled = decision === SamplingDecision.RECORD_AND_SAMPLED;
-    const state = traceState ?? parent?.traceState;
-    const own: SpanContext = { traceId, spanId: ids.generateSpanId(), traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE };
-    if (state) own.traceState = state;
+    own.traceFlags = sampled ? TraceFlags.SAMPLED : TraceFlags.NONE;
+    own.traceState = traceState ?? parent?.traceState;
     return new ServerSpan(own, parent, name, attributes, resource, sampled ? onEnd : undefined);
   };
   return {
@@ -150,8 +151,9 @@ const flagsIsRemote = 0x200;
 
 function encodeSpan(writer: ProtobufWriter, span: ServerSpanRecord): void {
   writer.begin(2);
-  writer.hex(1, span.context.traceId);
-  writer.hex(2, span.context.spanId);
+  const { context } = span;
+  writer.id128(1, context.trace0, context.trace1, context.trace2, context.trace3);
+  writer.id64(2, context.span0, context.span1);
   const state = span.context.traceState?.serialize();
   if (state) writer.string(3, state);
   if (span.parent) writer.hex(4, span.parent.spanId);

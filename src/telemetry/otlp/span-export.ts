@@ -19,7 +19,7 @@ export interface SpanExport {
 }
 
 export async function startSpanExport(settings: OtlpExport, config: TelemetryConfig, resource: Resource, report: ExportReport): Promise<SpanExport> {
-  const rootSampler = sampler(config.sampler);
+  const { sampler: rootSampler, readsTraceId } = sampler(config.sampler);
   const sdkSpans = await boundedProcessor(await spanExporter(settings), settings, config, report);
   const writer = new ProtobufWriter();
   // The batch processor passes on whatever it was given: here, only server span records.
@@ -29,7 +29,7 @@ export async function startSpanExport(settings: OtlpExport, config: TelemetryCon
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   return {
-    tracer: withServerSpans(provider.getTracer('lumetry'), rootSampler, resource, (record) => serverSpans.onEnd(record as never), SpanKind.SERVER),
+    tracer: withServerSpans(provider.getTracer('lumetry'), rootSampler, readsTraceId, resource, (record) => serverSpans.onEnd(record as never), SpanKind.SERVER),
     shutdown: async () => {
       await Promise.allSettled([provider.shutdown(), serverSpans.shutdown()]);
       context.disable();
@@ -61,7 +61,9 @@ async function boundedProcessor(spanExporter: OtlpExporter<ReadableSpan[], SpanE
   };
 }
 
-function sampler({ name, ratio }: TelemetryConfig['sampler']): Sampler {
+/** The configured sampler, and whether it reads the trace id: only the ratio sampler does. */
+function sampler({ name, ratio }: TelemetryConfig['sampler']): { sampler: Sampler; readsTraceId: boolean } {
+  const readsTraceId = !name.endsWith('always_off') && !name.endsWith('always_on');
   const root = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('always_on') ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
-  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+  return { sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root, readsTraceId };
 }
