@@ -19,7 +19,6 @@ export function utf8Length(value: string): number {
   return value.length;
 }
 
-
 export class ProtobufWriter {
   private buffer = new Uint8Array(64 * 1024);
   private view = new DataView(this.buffer.buffer);

@@ -29,8 +29,6 @@ export interface ServerSpanRecord {
   readonly resource: Resource;
 }
 
-
-
 class ServerSpan implements Span {
   readonly #context: ServerSpanContext;
   readonly #parent: SpanContext | undefined;
@@ -38,7 +36,7 @@ class ServerSpan implements Span {
   // with log timestamps), the monotonic clock for the duration.
   readonly #startMs = Date.now();
   readonly #started = performance.now();
-  /** As given, not copied (a copy cost more than the rest of the constructor): never written. */
+  /** As given, not copied (the copy was 0.8% of a request on Bun, everything on): never written. */
   readonly #attributes: Attributes;
   /** What was set since: made on the first change. */
   #updates: Attributes | undefined = undefined;
