@@ -193,21 +193,22 @@ function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: Even
     }
   }
   // ECS trace correlation: https://www.elastic.co/guide/en/ecs/current/ecs-tracing.html
-  if (span instanceof ServerSpanContext) {
+  if (span !== undefined) {
     out.raw(traceId);
-    out.hexWord(span.trace0);
-    out.hexWord(span.trace1);
-    out.hexWord(span.trace2);
-    out.hexWord(span.trace3);
-    out.raw(spanId);
-    out.hexWord(span.span0);
-    out.hexWord(span.span1);
-    out.byte(quoteMark);
-  } else if (span !== undefined) {
-    out.raw(traceId);
-    out.chars(span.traceId);
-    out.raw(spanId);
-    out.chars(span.spanId);
+    // A server span's ids are numbers: written as they are, with no string made (span-ids.ts).
+    if (span instanceof ServerSpanContext) {
+      out.hexWord(span.trace0);
+      out.hexWord(span.trace1);
+      out.hexWord(span.trace2);
+      out.hexWord(span.trace3);
+      out.raw(spanId);
+      out.hexWord(span.span0);
+      out.hexWord(span.span1);
+    } else {
+      out.chars(span.traceId);
+      out.raw(spanId);
+      out.chars(span.spanId);
+    }
     out.byte(quoteMark);
   }
   out.raw(suffix);

@@ -36,12 +36,11 @@ export function encodeRequestLogRecords(records: readonly RequestLogRecord[], re
       writer.stringMessage(5, 1, record.body);
       forEachAttribute(record.bindings, record.fields, attribute);
       const span = record.span;
+      if (span) writer.fixed32(8, span.traceFlags & 0xff);
       if (span instanceof ServerSpanContext) {
-        writer.fixed32(8, span.traceFlags & 0xff);
         writer.id128(9, span.trace0, span.trace1, span.trace2, span.trace3);
         writer.id64(10, span.span0, span.span1);
       } else if (span) {
-        writer.fixed32(8, span.traceFlags & 0xff);
         writer.hex(9, span.traceId);
         writer.hex(10, span.spanId);
       }

@@ -63,7 +63,6 @@ async function boundedProcessor(spanExporter: OtlpExporter<ReadableSpan[], SpanE
 
 /** The configured sampler, and whether it reads the trace id: only the ratio sampler does. */
 function sampler({ name, ratio }: TelemetryConfig['sampler']): { sampler: Sampler; readsTraceId: boolean } {
-  const readsTraceId = !name.endsWith('always_off') && !name.endsWith('always_on');
   const root = name.endsWith('always_off') ? new AlwaysOffSampler() : name.endsWith('always_on') ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
-  return { sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root, readsTraceId };
+  return { sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root, readsTraceId: root instanceof TraceIdRatioBasedSampler };
 }
