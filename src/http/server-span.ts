@@ -2,12 +2,13 @@
 // the request is handled so storage and queue spans and log lines join it. Named `METHOD route`
 // from the route template; the raw path is an attribute, the query string never.
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
-import { type Attributes, type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { contextFromHeaders } from '../telemetry/trace-context.ts';
+import { withTransaction } from '../telemetry/transaction.ts';
 
 export interface ServerSpan {
   readonly span: Span;
-  /** The context to run the request in. */
+  /** The context to run the request in: the span active, and the request's transaction. */
   readonly context: TraceContext;
 }
 
@@ -17,7 +18,7 @@ export function startServerSpan(tracer: Tracer, request: Request, path: string, 
   if (userAgent) attributes['user_agent.original'] = userAgent;
   if (client) attributes['client.address'] = client;
   const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: withTransaction(parent, span) };
 }
 
 export function endServerSpan({ span }: ServerSpan, method: string, route: string | undefined, status: number, error: Error | undefined): void {

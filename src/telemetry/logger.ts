@@ -6,6 +6,7 @@ import type { LogFormat, LogLevel } from '../config/config.ts';
 import { fragment, JsonBytes } from './json-bytes.ts';
 import type { LineWriter } from './line-writer.ts';
 import { ServerSpanContext } from './span-ids.ts';
+import { transactionOf } from './transaction.ts';
 
 export type Fields = Record<string, unknown>;
 
@@ -47,7 +48,8 @@ export interface Logger {
   warn(message: string, fields?: EventFields): void;
   error(message: string, fields?: EventFields): void;
   /**
-   * An event that happened at `at` (ms since the epoch), in `span` if given, made (for stdout and
+   * An event that happened at `at` (ms since the epoch), in `span` if given (an entry span: a
+   * request's server span, also the line's transaction), made (for stdout and
    * for the sink alike) when the writer next makes a batch, so that the caller pays for none of it:
    * one event per request. A line written meanwhile makes the waiting events first, to keep the
    * order. Made at once where the writer cannot defer. The event must not hold what the request
@@ -66,7 +68,7 @@ export interface LoggerOptions {
   readonly format: LogFormat;
   /** Where lines go: whole lines as strings, or encoded in place by the non-blocking writer. */
   readonly write: ((line: string) => void) | LineOutput;
-  /** Adds `trace.id` and `span.id` of the active span (only when tracing is on). */
+  /** Adds `trace.id`, `span.id` and `transaction.id` of the active span (only when tracing is on). */
   readonly correlate?: boolean;
   readonly sink?: LogSink;
 }
@@ -97,18 +99,20 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
   const { sink, correlate = false } = options;
   const output = typeof options.write === 'function' ? stringOutput(options.write) : options.write;
   const defer = output.defer;
-  /** `span`: the one to correlate with, if any (text lines carry none); `at`: ms since the epoch. */
-  const put = (out: JsonBytes, level: LogLevel, message: string, fields: EventFields | undefined, span: SpanContext | undefined, at: number) => {
-    if (options.format === 'json') jsonLine(out, level, message, fields, suffix, span, at);
+  /** `span`, `transaction`: what to correlate with, if any (text lines carry none); `at`: ms since the epoch. */
+  const put = (out: JsonBytes, level: LogLevel, message: string, fields: EventFields | undefined, span: SpanContext | undefined, transaction: SpanContext | undefined, at: number) => {
+    if (options.format === 'json') jsonLine(out, level, message, fields, suffix, span, transaction, at);
     else out.text(textLine(options.service, level, message, fields, at));
   };
   const traced = correlate && options.format === 'json';
   const emit = (level: LogLevel) => {
     if (levelOrder[level] < levelOrder[options.level]) return noop;
     const write = (message: string, fields?: EventFields) => {
-      const span = traced ? trace.getSpanContext(context.active()) : undefined;
+      const active = traced ? context.active() : undefined;
+      const span = active && trace.getSpanContext(active);
+      const transaction = span && transactionOf(active!);
       const at = Date.now();
-      output.encode((out) => put(out, level, message, fields, span, at));
+      output.encode((out) => put(out, level, message, fields, span, transaction, at));
     };
     if (sink === undefined) return write;
     return (message: string, fields?: EventFields) => {
@@ -131,7 +135,7 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
         } catch {
           // OTLP export counts what it loses itself; the line still goes out
         }
-        put(out, level, message, fields, correlated, at);
+        put(out, level, message, fields, correlated, correlated, at);
       };
       if (defer === undefined) output.encode(make);
       else defer(make);
@@ -172,12 +176,13 @@ const levels: Record<LogLevel, Uint8Array> = {
   error: fragment('","log.level":"error","message":'),
 };
 const traceId = fragment(',"trace.id":"');
+const transactionId = fragment('","transaction.id":"');
 const spanId = fragment('","span.id":"');
 const comma = 0x2c;
 const quoteMark = 0x22;
 
 /** One ECS line; `suffix` is the logger's fixed members, closing brace and newline. */
-function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: EventFields | undefined, suffix: Uint8Array, span: SpanContext | undefined, at: number): void {
+function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: EventFields | undefined, suffix: Uint8Array, span: SpanContext | undefined, transaction: SpanContext | undefined, at: number): void {
   out.raw(head);
   out.chars(timestamp(at));
   out.raw(levels[level]);
@@ -201,17 +206,23 @@ function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: Even
       out.hexWord(span.trace1);
       out.hexWord(span.trace2);
       out.hexWord(span.trace3);
-      out.raw(spanId);
-      out.hexWord(span.span0);
-      out.hexWord(span.span1);
-    } else {
-      out.chars(span.traceId);
-      out.raw(spanId);
-      out.chars(span.spanId);
+    } else out.chars(span.traceId);
+    if (transaction !== undefined) {
+      out.raw(transactionId);
+      spanIdOf(out, transaction);
     }
+    out.raw(spanId);
+    spanIdOf(out, span);
     out.byte(quoteMark);
   }
   out.raw(suffix);
+}
+
+function spanIdOf(out: JsonBytes, span: SpanContext): void {
+  if (span instanceof ServerSpanContext) {
+    out.hexWord(span.span0);
+    out.hexWord(span.span1);
+  } else out.chars(span.spanId);
 }
 
 function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined, at: number): string {

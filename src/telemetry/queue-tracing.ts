@@ -4,9 +4,10 @@
 // fan-out to every delivery attempt. With traces off, the caller's own traceparent (if any) is
 // stored and passed on unchanged, and no span is made.
 // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
-import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { QueueItem, QueueName } from '../queue/durable-queue.ts';
 import { contextFromTraceparent, traceparentOf } from './trace-context.ts';
+import { withTransaction } from './transaction.ts';
 
 export interface ItemSpan {
   /** What work started for this item should store or send as its `traceparent`. */
@@ -45,7 +46,7 @@ export function queueTracing(tracer: Tracer | undefined): QueueTracing {
       const parent = contextFromTraceparent(item.traceContext);
       const attributes = { ...messaging(queue, 'process'), 'messaging.message.id': String(item.id), 'messaging.message.delivery_count': item.attempts };
       const span = tracer.startSpan(`process ${queue}`, { kind: SpanKind.CONSUMER, attributes }, parent);
-      const active = trace.setSpan(parent, span);
+      const active = withTransaction(parent, span);
       return {
         traceContext: traceparentOf(span),
         run: (work) => context.with(active, work),
