@@ -1,11 +1,14 @@
 // OTLP export seen from a real receiver that decodes the protobuf: each signal alone over each
 // protocol (nothing else arrives), headers read from a file arrive as sent, one trace runs from an
-// ingest request through the worker to the webhook, and with export off no connection is made.
+// ingest request through the worker to the webhook, a ratio sampler set by the standard variables
+// records a trace in every process or in none, and with export off no connection is made.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 import type { OtlpSpan } from './helpers/otlp.ts';
 import { type OtlpReceiver, type Signal, startOtlpReceiver } from './helpers/otlp-receiver.ts';
 import { assertNoneRunning, cleanEnv, start } from './helpers/processes.ts';
@@ -188,6 +191,72 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
     const line = stack.processes.get('ingest-api')!.stdout.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.message === 'POST /v1/events 202');
     assert.equal(line?.['trace.id'], callerTrace.traceId, 'the request event’s ECS line carries the trace');
     assert.equal(line?.['span.id'], server.spanId);
+    assert.equal(line?.['transaction.id'], server.spanId, 'the server span is the request’s transaction');
+  } finally {
+    await webhook.close();
+  }
+});
+
+test('a ratio sampler from the standard variables records whole traces or none, ingest to webhook', { timeout: 90_000 }, async () => {
+  otlp.requests.length = 0;
+  const webhook = await startReceiver();
+  const settings = {
+    ...(await sqlite.settings(database)),
+    ...fast,
+    LUMETRY_WORKER_IDLE_POLL_MS: '50',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.5',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.httpUrl,
+  };
+  const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
+  // New traces, decided by the ratio; callers' traces, decided by the caller's sampled flag.
+  const sent = [
+    ...Array.from({ length: 24 }, () => ({ traceparent: undefined as string | undefined })),
+    ...Array.from({ length: 4 }, () => ({ traceparent: `00-${randomHex(16)}-${randomHex(8)}-01` })),
+    ...Array.from({ length: 4 }, () => ({ traceparent: `00-${randomHex(16)}-${randomHex(8)}-00` })),
+  ].map((request, i) => ({ ...request, eventId: `sampled-${i}`, requestId: '' }));
+  try {
+    const tenant = await createTenant(settings, 'sampled');
+    await addDestination(settings, tenant.id, `${webhook.url}/hook`);
+    const stack = await startStack(settings);
+    let lines: Record<string, string>[] = [];
+    try {
+      for (const request of sent) {
+        const response = await fetch(`${stack.url('ingest-api')}/v1/events`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tenant.ingestKey}`, 'content-type': 'application/json', ...(request.traceparent ? { traceparent: request.traceparent } : {}) },
+          body: JSON.stringify({ id: request.eventId, type: 'order.created', data: {} }),
+        });
+        assert.equal(response.status, 202);
+        request.requestId = response.headers.get('x-request-id')!;
+      }
+      await webhook.until((got) => got.length === sent.length);
+    } finally {
+      await stack.stop();
+      lines = stack.processes.get('ingest-api')!.stdout.map((text) => JSON.parse(text) as Record<string, string>);
+    }
+    const traceOf = (requestId: string) => lines.find((line) => line.message === 'POST /v1/events 202' && (line as Record<string, any>).http.request.id === requestId)?.['trace.id'];
+    const exportedTraces = new Set(otlp.spans().map((span) => span.traceId));
+    const ratio = new TraceIdRatioBasedSampler(0.5);
+    let newTracesRecorded = 0;
+    for (const [i, request] of sent.entries()) {
+      const traceId = traceOf(request.requestId);
+      assert.ok(traceId, `the request event of ${request.eventId} carries its trace, sampled or not`);
+      if (request.traceparent) assert.equal(traceId, request.traceparent.split('-')[1], 'a caller’s trace continues');
+      const sampled = request.traceparent ? request.traceparent.endsWith('-01') : ratio.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED;
+      if (i < 24 && sampled) newTracesRecorded++;
+      const spans = otlp.spans().filter((span) => span.traceId === traceId);
+      if (sampled) {
+        for (const [name, kind, service] of [['POST /v1/events', 2, 'ingest-api'], ['process ingest', 5, 'worker'], ['process delivery', 5, 'worker'], ['POST', 3, 'worker']] as const) {
+          assert.ok(spans.some((span) => span.name === name && span.kind === kind && span.resource['service.name'] === service), `${request.eventId}: sampled, so its ${name} span is exported`);
+        }
+      } else assert.ok(!exportedTraces.has(traceId), `${request.eventId}: not sampled, so no span of its trace is exported, by any process`);
+      const delivered = webhook.received.find((got) => got.headers['lumetry-event-id'] === request.eventId);
+      assert.match(delivered?.headers.traceparent ?? '', new RegExp(`^00-${traceId}-[0-9a-f]{16}-0${sampled ? 1 : 0}$`), `${request.eventId}: the webhook continues the trace with its decision`);
+    }
+    assert.ok(newTracesRecorded > 0 && newTracesRecorded < 24, `the ratio recorded some new traces, not all (${newTracesRecorded} of 24)`);
   } finally {
     await webhook.close();
   }
