@@ -48,9 +48,9 @@ export interface Logger {
   warn(message: string, fields?: EventFields): void;
   error(message: string, fields?: EventFields): void;
   /**
-   * An event that happened at `at` (ms since the epoch), in `span` if given (an entry span: a
-   * request's server span, also the line's transaction), made (for stdout and
-   * for the sink alike) when the writer next makes a batch, so that the caller pays for none of it:
+   * An event that happened at `at` (ms since the epoch), in `span` if given (an entry span, such as
+   * a request's server span: also the line's transaction), made (for stdout and for the sink alike)
+   * when the writer next makes a batch, so that the caller pays for none of it:
    * one event per request. A line written meanwhile makes the waiting events first, to keep the
    * order. Made at once where the writer cannot defer. The event must not hold what the request
    * no longer needs (its Request above all): it can wait for the batch a while.
@@ -110,7 +110,7 @@ function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger 
     const write = (message: string, fields?: EventFields) => {
       const active = traced ? context.active() : undefined;
       const span = active && trace.getSpanContext(active);
-      const transaction = span && transactionOf(active!);
+      const transaction = active && span && transactionOf(active);
       const at = Date.now();
       output.encode((out) => put(out, level, message, fields, span, transaction, at));
     };
@@ -218,6 +218,7 @@ function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: Even
   out.raw(suffix);
 }
 
+/** A span's id; a server span's from its numbers, with no string made. */
 function spanIdOf(out: JsonBytes, span: SpanContext): void {
   if (span instanceof ServerSpanContext) {
     out.hexWord(span.span0);
