@@ -36,6 +36,11 @@ after(async () => {
   assertNoneRunning();
 });
 
+/** Settings for the whole stack with traces exported and the worker polling often; `extra` adds to them. */
+async function pipelineTraced(extra: Record<string, string>): Promise<Record<string, string>> {
+  return { ...(await sqlite.settings(database)), ...fast, LUMETRY_WORKER_IDLE_POLL_MS: '50', OTEL_TRACES_EXPORTER: 'otlp', ...extra };
+}
+
 /** Starts ingest-api alone with `settings`, sends one refused request carrying the caller's trace. */
 async function ingestApiWith(settings: Record<string, string>) {
   const env = cleanEnv({ ...(await sqlite.settings(database)), LUMETRY_INGEST_API_PORT: '0', ...settings });
@@ -136,15 +141,7 @@ test('with export off, or the SDK disabled, no connection is made to the endpoin
 test('one trace runs from the ingest request through fan-out to the webhook', { timeout: 90_000 }, async () => {
   otlp.requests.length = 0;
   const webhook = await startReceiver();
-  const settings = {
-    ...(await sqlite.settings(database)),
-    ...fast,
-    LUMETRY_WORKER_IDLE_POLL_MS: '50',
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_LOGS_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.grpcUrl,
-  };
+  const settings = await pipelineTraced({ OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.grpcUrl });
   try {
     const tenant = await createTenant(settings, 'traced');
     await addDestination(settings, tenant.id, `${webhook.url}/hook`);
@@ -200,16 +197,12 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
 test('a ratio sampler from the standard variables records whole traces or none, ingest to webhook', { timeout: 90_000 }, async () => {
   otlp.requests.length = 0;
   const webhook = await startReceiver();
-  const settings = {
-    ...(await sqlite.settings(database)),
-    ...fast,
-    LUMETRY_WORKER_IDLE_POLL_MS: '50',
-    OTEL_TRACES_EXPORTER: 'otlp',
+  const settings = await pipelineTraced({
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: '0.5',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp.httpUrl,
-  };
+  });
   const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
   // New traces, decided by the ratio; callers' traces, decided by the caller's sampled flag.
   const sent = [
