@@ -56,6 +56,9 @@ describe('bad values', () => {
     ['LUMETRY_HEALTH_CHECK_TIMEOUT_MS', '10', /from 50 to 60000/],
     ['LUMETRY_HEARTBEAT_INTERVAL_MS', 'often', /whole number/],
     ['LUMETRY_CONSOLE_SESSION_TTL_MS', '1000', /from 60000 to/],
+    ['HTTPS_PROXY', 'proxy.internal:3128', /must be the http:\/\/ or https:\/\/ URL of the proxy/],
+    ['HTTP_PROXY', 'http://proxy.internal:3128/path', /with no path or query/],
+    ['NO_PROXY', 'https://hooks.example.com', /comma-separated list of host names, \.domains or addresses \(no scheme\)/],
   ];
   for (const [name, value, reason] of cases) {
     test(`${name}=${value} is refused with its reason`, () => {
@@ -78,6 +81,30 @@ describe('bad values', () => {
     const result = loadConfig({ LUMETRY_DATABASE_URL: 'not-a-url-but-a-s3cr3t' }, '/');
     assert.ok(!result.ok);
     assert.doesNotMatch(JSON.stringify(result.problems), /s3cr3t/);
+  });
+});
+
+describe('the egress proxy', () => {
+  test('the lower-case spellings are read too, the upper-case one winning when both are set', () => {
+    const result = loadConfig({ https_proxy: 'http://lower.internal:3128', HTTPS_PROXY: 'http://upper.internal:3128', http_proxy: 'http://plain.internal:3128', no_proxy: '.internal,10.0.0.0/8' }, '/');
+    assert.ok(result.ok);
+    assert.deepEqual(result.config.proxy, { https: 'http://upper.internal:3128', http: 'http://plain.internal:3128', noProxy: '.internal,10.0.0.0/8' });
+    assert.equal(result.settings.find((s) => s.name === 'HTTP_PROXY')?.source, 'environment');
+  });
+
+  test('a bad lower-case spelling is named as the operator wrote it, its credentials never repeated', () => {
+    const result = loadConfig({ https_proxy: 'user:pr0xy-s3cret@proxy.internal:3128' }, '/');
+    assert.ok(!result.ok);
+    assert.equal(result.problems[0]?.variable, 'https_proxy');
+    assert.doesNotMatch(JSON.stringify(result.problems), /s3cret/);
+  });
+
+  test("the proxy's password is masked in the effective settings", () => {
+    const result = loadConfig({ HTTPS_PROXY: 'http://lumetry:pr0xy-s3cret@proxy.internal:3128' }, '/');
+    assert.ok(result.ok);
+    const text = describeSettings(result.settings);
+    assert.doesNotMatch(text, /s3cret/);
+    assert.match(text, /HTTPS_PROXY\s+http:\/\/lumetry:\*+@proxy\.internal:3128\/\s+\(environment\)/);
   });
 });
 

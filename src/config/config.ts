@@ -39,6 +39,8 @@ export interface Config {
     readonly allowedHosts: readonly string[] | undefined;
     readonly blockPrivate: boolean;
   };
+  /** The egress proxy for deliveries and OTLP export; applied by net/outbound-proxy.ts. */
+  readonly proxy: { readonly http: string | undefined; readonly https: string | undefined; readonly noProxy: string | undefined };
   readonly console: { readonly sessionTtlMs: number };
   readonly metrics: { readonly enabled: boolean; readonly path: string };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat; readonly probes: boolean };
@@ -77,6 +79,7 @@ export function toConfig(values: ParsedValues, cwd: string): Config {
       backoffMaxMs: values.LUMETRY_DELIVERY_BACKOFF_MAX_MS,
     },
     destinations: { allowedHosts: values.LUMETRY_DESTINATION_ALLOWED_HOSTS, blockPrivate: values.LUMETRY_DESTINATION_BLOCK_PRIVATE },
+    proxy: { http: values.HTTP_PROXY, https: values.HTTPS_PROXY, noProxy: values.NO_PROXY },
     console: { sessionTtlMs: values.LUMETRY_CONSOLE_SESSION_TTL_MS },
     metrics: { enabled: values.LUMETRY_METRICS_ENABLED, path: values.LUMETRY_METRICS_PATH },
     log: { level: values.LUMETRY_LOG_LEVEL, format: values.LUMETRY_LOG_FORMAT, probes: values.LUMETRY_LOG_PROBES },

@@ -58,13 +58,14 @@ interface Raw {
 
 /** null: a problem was recorded. */
 function readRaw(name: VariableName, spec: VariableSpec, env: Env, problems: Problem[]): Raw | null {
-  const direct = nonEmpty(env[name]);
+  const spelled = spec.alias !== undefined && nonEmpty(env[name]) === undefined ? spec.alias : name;
+  const direct = nonEmpty(env[spelled]);
   const filePath = spec.secret ? nonEmpty(env[`${name}_FILE`]) : undefined;
   if (direct !== undefined && filePath !== undefined) {
     problems.push({ variable: name, reason: `set either ${name} or ${name}_FILE, not both` });
     return null;
   }
-  if (direct !== undefined) return { text: direct, source: 'environment', from: name };
+  if (direct !== undefined) return { text: direct, source: 'environment', from: spelled };
   if (filePath !== undefined) {
     try {
       const text = nonEmpty(readFileSync(filePath, 'utf8').replace(/\r?\n$/, ''));

@@ -71,6 +71,28 @@ export const metricsPath = v.pipe(
 /** An http:// or https:// URL, as OTLP endpoints are given. */
 export const httpUrl = urlWith(['http:', 'https:'], 'must be an http:// or https:// URL');
 
+/** An egress proxy: http:// or https:// and a host, with no path, query or fragment. */
+export const proxyUrl = v.pipe(
+  v.string(),
+  v.check((value) => {
+    try {
+      const url = new URL(value);
+      return ['http:', 'https:'].includes(url.protocol) && url.hostname !== '' && url.pathname === '/' && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'must be the http:// or https:// URL of the proxy, with no path or query'),
+);
+
+/**
+ * NO_PROXY: comma-separated host names, .domains, addresses (with a port or a CIDR length), or `*`.
+ * Each runtime reads the entries its own way, so only what no client could read is refused: a URL.
+ */
+export const noProxyList = v.pipe(
+  v.string(),
+  v.check((value) => !value.includes('://') && !/\S\s+\S/.test(value.replace(/\s*,\s*/g, ',')), 'must be a comma-separated list of host names, .domains or addresses (no scheme), or *'),
+);
+
 /**
  * `key=value` pairs separated by commas or new lines (a headers file has one a line), values
  * percent-decoded as the OpenTelemetry specification says. The message never repeats a value.

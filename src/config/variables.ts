@@ -2,7 +2,7 @@
 // all read this, so a variable cannot exist in one place and be missing from another.
 import type * as v from 'valibot';
 import { otelVariables } from './otel-variables.ts';
-import { boolean, directory, hostPatterns, hostname, label, metricsPath, oneOf, port, postgresUrl, wholeNumber } from './schemas.ts';
+import { boolean, directory, hostPatterns, hostname, label, metricsPath, noProxyList, oneOf, port, postgresUrl, proxyUrl, wholeNumber } from './schemas.ts';
 
 export interface VariableSpec {
   readonly schema: v.GenericSchema<string, unknown>;
@@ -10,6 +10,8 @@ export interface VariableSpec {
   readonly default?: string;
   /** A secret may also come from `NAME_FILE`, and is never printed. */
   readonly secret?: boolean;
+  /** Read when NAME is unset: the lower-case spelling other tools also accept (`https_proxy`). */
+  readonly alias?: string;
   readonly description: string;
 }
 
@@ -125,6 +127,23 @@ export const variables = {
     schema: boolean,
     default: 'false',
     description: 'true refuses destinations that are or resolve to loopback, private, link-local or other non-public addresses.',
+  },
+  HTTPS_PROXY: {
+    schema: proxyUrl,
+    secret: true,
+    alias: 'https_proxy',
+    description: 'Proxy for every outbound https:// connection: deliveries and OTLP export (also read as https_proxy). May carry credentials, so shown masked.',
+  },
+  HTTP_PROXY: {
+    schema: proxyUrl,
+    secret: true,
+    alias: 'http_proxy',
+    description: 'Proxy for every outbound http:// connection: deliveries and OTLP export (also read as http_proxy). May carry credentials, so shown masked.',
+  },
+  NO_PROXY: {
+    schema: noProxyList,
+    alias: 'no_proxy',
+    description: 'Comma-separated hosts, domains (.example.com) and addresses reached directly, not through the proxy; * for all (also read as no_proxy).',
   },
   LUMETRY_CONSOLE_SESSION_TTL_MS: {
     schema: wholeNumber(60_000, 30 * 86_400_000),

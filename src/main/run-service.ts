@@ -27,6 +27,7 @@ import { type PipelineMetrics, pipelineMetrics } from '../telemetry/pipeline-met
 import { runtimeMetrics } from '../telemetry/runtime-metrics.ts';
 import { startTelemetry } from '../telemetry/telemetry.ts';
 import { version } from '../version.ts';
+import { useOutboundProxy } from './outbound-proxy.ts';
 import { configOrExit, processLog } from './process-setup.ts';
 
 export interface ServiceContext {
@@ -65,6 +66,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
 
   try {
     const runtime = await loadRuntime();
+    useOutboundProxy(config.proxy, runtime);
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
     const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid };
     const telemetry = await startTelemetry(identity, config, logger, connectLogs);

@@ -1,6 +1,6 @@
 // Node.js adapter: @hono/node-server over node:http, and node:sqlite.
 import { serve as nodeServe } from '@hono/node-server';
-import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server, ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders, type Server, ServerResponse, setGlobalProxyFromEnv } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { DatabaseSync } from 'node:sqlite';
 import type { FetchHandler, HttpServer, Runtime, ServeOptions, ServerBindings, SqliteDatabase } from './types.ts';
@@ -122,4 +122,9 @@ function openSqlite(path: string): SqliteDatabase {
   };
 }
 
-export const runtime: Runtime = { name: 'node', version: process.versions.node, serve, openSqlite };
+/** Tunnels plain http:// requests too (CONNECT), where Bun's fetch forwards them: the proxy must allow both. */
+function useEnvironmentProxy(): void {
+  setGlobalProxyFromEnv(process.env);
+}
+
+export const runtime: Runtime = { name: 'node', version: process.versions.node, serve, openSqlite, useEnvironmentProxy };

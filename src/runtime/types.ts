@@ -65,4 +65,9 @@ export interface Runtime {
    * is answered, never followed: the headers can carry credentials.
    */
   readonly post?: (url: string, init: PostInit) => Promise<Response>;
+  /**
+   * Makes fetch follow HTTP_PROXY, HTTPS_PROXY and NO_PROXY as process.env holds them now: Node's
+   * fetch ignores them unless told. Absent on Bun, whose fetch reads them at every request.
+   */
+  readonly useEnvironmentProxy?: () => void;
 }

@@ -24,7 +24,8 @@ export interface Telemetry {
 export async function startTelemetry(identity: ProcessIdentity, config: Config, logger: Logger, connectLogs?: (sink: LogSink) => void): Promise<Telemetry> {
   const settings = config.telemetry;
   const resource = processResource(identity, { environment: settings.environment, extra: settings.resourceAttributes });
-  const secrets = Object.values(settings.export).flatMap((signal) => (signal ? [...Object.values(signal.headers), ...endpointSecrets(signal.url)] : []));
+  const proxies = [config.proxy.http, config.proxy.https].filter((url) => url !== undefined);
+  const secrets = [...Object.values(settings.export).flatMap((signal) => (signal ? [...Object.values(signal.headers), ...endpointSecrets(signal.url)] : [])), ...proxies.flatMap(endpointSecrets)];
   const report = exportReport({ logger, secrets });
   const pushing = settings.export.metrics;
   const push = pushing && {

@@ -17,10 +17,12 @@ export function entryPoint(path: string): string {
   return file;
 }
 
-/** The environment of the test run without any LUMETRY_ or OTEL_ setting, plus `extra`. */
+const proxyVariable = /^(https?_proxy|no_proxy)(_file)?$/i;
+
+/** The environment of the test run without any LUMETRY_, OTEL_ or proxy setting, plus `extra`. */
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('LUMETRY_') && !key.startsWith('OTEL_')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('LUMETRY_') && !key.startsWith('OTEL_') && !proxyVariable.test(key)) env[key] = value;
   return { ...env, ...extra };
 }
 

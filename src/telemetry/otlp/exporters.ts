@@ -26,7 +26,8 @@ async function httpOptions(settings: OtlpExport, ca: string[] | undefined): Prom
     headers: { ...settings.headers },
     timeoutMillis: settings.timeoutMs,
     compression: settings.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    ...(ca ? { httpAgentOptions: { ca } } : {}),
+    // Node's agents follow HTTP(S)_PROXY and NO_PROXY only when given them (main/outbound-proxy.ts).
+    httpAgentOptions: { keepAlive: true, proxyEnv: process.env, ...(ca ? { ca } : {}) },
   };
 }
 
