@@ -39,7 +39,7 @@ export interface Config {
     readonly allowedHosts: readonly string[] | undefined;
     readonly blockPrivate: boolean;
   };
-  /** The egress proxy for deliveries and OTLP export; applied by net/outbound-proxy.ts. */
+  /** The egress proxy for deliveries and OTLP export; applied by main/outbound-proxy.ts. */
   readonly proxy: { readonly http: string | undefined; readonly https: string | undefined; readonly noProxy: string | undefined };
   readonly console: { readonly sessionTtlMs: number };
   readonly metrics: { readonly enabled: boolean; readonly path: string };
