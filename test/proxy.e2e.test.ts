@@ -1,34 +1,27 @@
-// The egress proxy set by the standard variables (here from a secret file) carries every outbound connection of the whole
-// stack, on Bun and on Node alike: a webhook delivery, OTLP traces over HTTP and OTLP logs over
-// gRPC all reach hosts that exist only beyond a real proxy, while a host listed in NO_PROXY is
-// reached directly. The proxy's password appears in no log line.
+// The egress proxy set by the standard variables (here from a secret file) carries every outbound
+// connection of the whole stack, on Bun and on Node alike: a webhook delivery, OTLP traces over HTTP
+// and OTLP logs over gRPC all reach hosts that exist only beyond a real proxy, while a host listed
+// in NO_PROXY is reached directly. The proxy's password appears in no log line.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { startForwardProxy } from './helpers/forward-proxy.ts';
 import { startOtlpReceiver } from './helpers/otlp-receiver.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
 import { startReceiver } from './helpers/receiver.ts';
-import { sqlTargets, type TestDatabase } from './helpers/sql-targets.ts';
+import { sqlTargets } from './helpers/sql-targets.ts';
 import { addDestination, createTenant, startStack } from './helpers/stack.ts';
 
 const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
-let database: TestDatabase;
 
-before(async () => {
-  database = await sqlite.create();
-});
-
-after(async () => {
-  await database.destroy();
-  assertNoneRunning();
-});
+after(assertNoneRunning);
 
 /** `url` (http://127.0.0.1:port) under a name only the proxy's side of the network resolves. */
 const beyondProxy = (url: string, name: string) => url.replace('127.0.0.1', `${name}.test`);
 
 test('deliveries and OTLP export over HTTP and gRPC go through the proxy; NO_PROXY hosts do not', { timeout: 90_000 }, async () => {
+  const database = await sqlite.create();
   const proxy = await startForwardProxy();
   const otlp = await startOtlpReceiver();
   const webhook = await startReceiver();
@@ -79,5 +72,6 @@ test('deliveries and OTLP export over HTTP and gRPC go through the proxy; NO_PRO
     await webhook.close();
     await otlp.close();
     await proxy.close();
+    await database.destroy();
   }
 });
