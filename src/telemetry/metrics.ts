@@ -24,6 +24,9 @@ export interface MetricsOptions {
   readonly push?: { readonly exporter: PushMetricExporter; readonly intervalMs: number; readonly timeoutMs: number };
 }
 
+/** How long a scrape waits for an observable instrument's callback (pull-reader.ts). */
+export const observeTimeoutMs = 1_000;
+
 export function createMetrics(resource: Resource, options: MetricsOptions): Metrics {
   if (options.path === undefined && options.push === undefined) {
     const httpServer: HttpServerRecorder = { started: () => {}, finished: () => {} };
@@ -32,7 +35,7 @@ export function createMetrics(resource: Resource, options: MetricsOptions): Metr
   const http = httpServerProducer();
   // Every instrument keeps at most `maxSeries` label sets on purpose (the SDK's default, stated so it
   // cannot change under us); more fold into one series labelled otel.metric.overflow=true.
-  const pull = options.path === undefined ? undefined : new PullMetricReader({ metricProducers: [http.producer], cardinalitySelector: () => maxSeries });
+  const pull = options.path === undefined ? undefined : new PullMetricReader({ metricProducers: [http.producer], cardinalitySelector: () => maxSeries, observeTimeoutMs });
   const readers: MetricReader[] = pull ? [pull] : [];
   if (options.push) {
     const { exporter, intervalMs, timeoutMs } = options.push;

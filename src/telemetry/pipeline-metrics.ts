@@ -66,9 +66,19 @@ export function pipelineMetrics(meter: Meter): PipelineMetrics {
         ...(a.errorType === null ? {} : { 'error.type': a.errorType }),
       }),
     observeQueues: (stats) => {
-      let cached: { at: number; value: Promise<QueueStats[]> } | undefined;
+      // One read at a time: while the database is slow, scrapes share the read still under way
+      // (and are answered without these gauges) instead of queueing more behind it.
+      let cached: { at: number; value: Promise<QueueStats[]>; done: boolean } | undefined;
       const read = () => {
-        if (!cached || Date.now() - cached.at > statsCacheMs) cached = { at: Date.now(), value: Promise.all(queueNames.map(stats)) };
+        if (!cached || (cached.done && Date.now() - cached.at > statsCacheMs)) {
+          const value = Promise.all(queueNames.map(stats));
+          const entry = { at: Date.now(), value, done: false };
+          value.then(
+            () => void (entry.done = true),
+            () => void (entry.done = true),
+          );
+          cached = entry;
+        }
         return cached.value;
       };
       const gauges = {

@@ -1,11 +1,21 @@
 // A metric reader that only collects when asked (a scrape), with no server and no timer of its own.
-import { MetricReader } from '@opentelemetry/sdk-metrics';
+// Observable instruments whose values are read from elsewhere (the worker's queue gauges, from the
+// database) get `observeTimeoutMs` each: one that has not answered by then is left out of that
+// scrape, so a slow or locked database never makes Prometheus see the whole process as down.
+import { MetricReader, type MetricReaderOptions } from '@opentelemetry/sdk-metrics';
 import { serialize } from './serialize.ts';
 
 export class PullMetricReader extends MetricReader {
+  readonly #observeTimeoutMs: number | undefined;
+
+  constructor(options?: MetricReaderOptions & { readonly observeTimeoutMs?: number }) {
+    super(options);
+    this.#observeTimeoutMs = options?.observeTimeoutMs;
+  }
+
   /** The Prometheus text of everything collected now. */
   async scrape(): Promise<string> {
-    const { resourceMetrics } = await this.collect();
+    const { resourceMetrics } = await this.collect({ timeoutMillis: this.#observeTimeoutMs });
     return serialize(resourceMetrics);
   }
 
