@@ -3,12 +3,21 @@
 // so a transaction never fails half-way on a lock upgrade; synchronous=FULL makes a commit durable
 // before the caller is told so. One connection per process, so calls are serialised by a queue:
 // an awaiting transaction must not have another caller's statements run inside it.
+// Waiting for another process's write lock: SQLite's own busy wait sleeps inside the call, which
+// stops the event loop, and with it /livez, /metrics and every other request, for as long as the
+// lock is held (an operator's VACUUM, a long transaction in the sqlite3 shell). So SQLite waits at
+// most `syncWaitMs` itself, enough for Lumetry's own short transactions; past that, a call that can
+// safely be tried again (BEGIN IMMEDIATE, a statement outside a transaction) waits on a timer and
+// tries again until `busyTimeoutMs` has passed, then fails as storage unavailable.
 import type { Runtime } from '../runtime/index.ts';
 import type { SqliteDatabase, SqliteStatement, SqlValue } from '../runtime/types.ts';
 import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
 import { StoreError } from './store-error.ts';
 
 const maxCachedStatements = 200;
+/** The longest SQLite may block the event loop waiting for a lock in one try. */
+const syncWaitMs = 10;
+const maxRetryDelayMs = 100;
 
 export interface SqliteOptions {
   readonly path: string;
@@ -21,7 +30,7 @@ export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlD
   const db = translate(() => {
     const opened = runtime.openSqlite(options.path);
     try {
-      opened.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs}`);
+      opened.exec(`PRAGMA busy_timeout = ${Math.min(options.busyTimeoutMs, syncWaitMs)}`);
       opened.exec('PRAGMA journal_mode = WAL');
       opened.exec('PRAGMA synchronous = FULL');
       opened.exec('PRAGMA foreign_keys = ON');
@@ -42,11 +51,13 @@ export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlD
     if (statements.size > maxCachedStatements) statements.delete(statements.keys().next().value!);
     return statement;
   };
+  // Inside a transaction, which already holds the write lock.
   const direct: SqlExecutor = {
     query: async (sql, params = []) => translate(() => prepare(sql).all(...bind(params))) as Row[],
     execute: async (sql, params = []) => translate(() => prepare(sql).run(...bind(params)).changes),
     script: async (sql) => translate(() => db.exec(sql)),
   };
+  const patiently = <T>(work: () => T) => untilUnlocked(work, options.busyTimeoutMs);
 
   let tail: Promise<unknown> = Promise.resolve();
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
@@ -57,23 +68,49 @@ export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlD
 
   return {
     dialect: 'sqlite',
-    query: (sql, params) => serialised(() => direct.query(sql, params)),
-    execute: (sql, params) => serialised(() => direct.execute(sql, params)),
-    script: (sql) => serialised(() => direct.script(sql)),
-    transaction: (work) =>
-      serialised(async () => {
-        translate(() => db.exec('BEGIN IMMEDIATE'));
-        try {
-          const result = await work(direct);
-          translate(() => db.exec('COMMIT'));
-          return result;
-        } catch (error) {
-          db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
+    query: (sql, params = []) => serialised(() => patiently(() => prepare(sql).all(...bind(params)) as Row[])),
+    execute: (sql, params = []) => serialised(() => patiently(() => prepare(sql).run(...bind(params)).changes)),
+    // A script stopped by a lock half-way could not be run again whole: it takes the lock first.
+    script: (sql) => transaction((tx) => tx.script(sql)),
+    transaction,
     close: () => serialised(async () => db.close()),
   };
+
+  function transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return serialised(async () => {
+      await patiently(() => db.exec('BEGIN IMMEDIATE'));
+      try {
+        const result = await work(direct);
+        translate(() => db.exec('COMMIT'));
+        return result;
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+}
+
+/**
+ * Runs `work`, trying again on a timer while another connection holds the lock, for up to
+ * `timeoutMs` in all; the delays grow to `maxRetryDelayMs`. Only for work that changed nothing
+ * when the lock stopped it.
+ */
+async function untilUnlocked<T>(work: () => T, timeoutMs: number): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, maxRetryDelayMs)) {
+    try {
+      return translate(work);
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (!isLocked(error) || left <= 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
+    }
+  }
+}
+
+function isLocked(error: unknown): boolean {
+  return error instanceof StoreError && /database is locked|SQLITE_BUSY/i.test(String((error.cause as Error | undefined)?.message ?? error.cause));
 }
 
 function bind(params: readonly Param[]): SqlValue[] {
