@@ -1,7 +1,8 @@
 // OTLP export seen from a real receiver that decodes the protobuf: each signal alone over each
 // protocol (nothing else arrives), headers read from a file arrive as sent, one trace runs from an
-// ingest request through the worker to the webhook, a ratio sampler set by the standard variables
-// records a trace in every process or in none, and with export off no connection is made.
+// ingest request through the worker to the webhook (the worker's batch work in traces of its own,
+// linked to it), a ratio sampler set by the standard variables records a trace in every process or
+// in none, and with export off no connection is made.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -158,7 +159,7 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
       answered = Date.now();
       assert.equal(response.status, 202);
       await webhook.until((got) => got.length === 1);
-      await otlp.until((r) => r.spans().some((s) => s.name === 'POST' && s.kind === 3));
+      await otlp.until((r) => r.spans().some((s) => s.name === 'POST' && s.kind === 3) && r.spans().some((s) => s.name === 'settle delivery'));
     } finally {
       await stack.stop();
     }
@@ -180,6 +181,18 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
     assert.equal(attempt.attributes['http.response.status_code'], 204);
     assert.equal(attempt.attributes['url.full'], undefined, 'no webhook URL on the span');
     assert.equal(webhook.received[0]!.headers.traceparent, `00-${callerTrace.traceId}-${attempt.spanId}-01`, 'the webhook continues the same trace');
+    // The batch work around them: a trace of its own each, linked to the item's span, with the store call under it.
+    const batch = (name: string, kind: number, item: OtlpSpan, storeCall: string) => {
+      const found = otlp.spans().find((s) => s.name === name && s.kind === kind && s.links.some((l) => l.traceId === item.traceId && l.spanId === item.spanId));
+      assert.ok(found, `a ${name} span linked to ${item.name}`);
+      assert.notEqual(found.traceId, item.traceId, 'a batch span starts its own trace');
+      assert.equal(found.resource['service.name'], 'worker');
+      assert.equal(found.attributes['messaging.batch.message_count'], 1);
+      assert.ok(otlp.spans().some((s) => s.name === storeCall && s.kind === 3 && s.parentSpanId === found.spanId && s.attributes['db.system.name'] === 'sqlite'), `${storeCall} under ${name}`);
+    };
+    batch('fan_out ingest', 5, fanOut, 'fanOut');
+    batch('receive delivery', 3, fanOut, 'loadDeliveryJobs');
+    batch('settle delivery', 3, delivery, 'recordDeliveryOutcomes');
     const record = otlp.logRecords().find((l) => l.body === 'POST /v1/events 202');
     assert.equal(record?.traceId, callerTrace.traceId, 'the request event’s log record carries the trace');
     assert.equal(record?.spanId, server.spanId);

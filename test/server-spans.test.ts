@@ -61,6 +61,7 @@ test('a server span decodes to what the request recorded, and SDK spans nest und
       'lumetry.queues': ['ingest', 'delivery'],
     },
     statusCode: 2,
+    links: [],
   });
   const raw = messages(messages(messages(readMessage(body), 1)[0]!, 2)[0]!, 2)[0]!;
   const time = (field: number) => Buffer.from(raw.get(field)![0] as Uint8Array).readBigUInt64LE(0);

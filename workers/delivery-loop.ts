@@ -12,6 +12,8 @@ import type { IdleWait } from './idle-wait.ts';
 
 const flushEveryMs = 20;
 const flushAtCount = 200;
+const receive = { type: 'receive', name: 'receive' } as const;
+const settle = { type: 'settle', name: 'settle' } as const;
 
 export interface DeliveryLoopOptions {
   readonly store: Store;
@@ -39,7 +41,7 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
     const batch = pending;
     pending = [];
     try {
-      await store.recordDeliveryOutcomes(owner, batch);
+      await options.tracing.batch('delivery', settle, batch.map((outcome) => outcome.job.item.traceContext), () => store.recordDeliveryOutcomes(owner, batch));
       count(batch);
     } catch (error) {
       pending = batch.concat(pending);
@@ -67,7 +69,8 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
         const items = await queue.claim('delivery', { limit: room, leaseMs, owner });
         claimed = items.length;
         metrics.claimed('delivery', claimed);
-        for (const job of await store.loadDeliveryJobs(owner, items)) {
+        const jobs = items.length === 0 ? [] : await options.tracing.batch('delivery', receive, items.map((item) => item.traceContext), () => store.loadDeliveryJobs(owner, items));
+        for (const job of jobs) {
           const span = options.tracing.process('delivery', job.item);
           const traced = { ...job, item: { ...job.item, traceContext: span.traceContext } };
           const attempt = span

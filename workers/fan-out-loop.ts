@@ -47,7 +47,9 @@ export async function runFanOutLoop(options: FanOutLoopOptions, signal: AbortSig
       const processing = claimed.filter((item) => item.attempts <= maxIngestAttempts);
       // Each item's consumer span becomes the parent of the deliveries queued for it.
       const spans = processing.map((item) => options.tracing.process('ingest', item));
-      const result = await store.fanOut(owner, processing.map((item, i) => ({ ...item, traceContext: spans[i]!.traceContext }))).then(
+      const traced = processing.map((item, i) => ({ ...item, traceContext: spans[i]!.traceContext }));
+      const fanOut = { type: 'process', name: 'fan_out' } as const;
+      const result = await options.tracing.batch('ingest', fanOut, traced.map((item) => item.traceContext), () => store.fanOut(owner, traced)).then(
         (done) => {
           for (const span of spans) span.end();
           return done;

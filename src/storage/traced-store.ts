@@ -1,7 +1,7 @@
 // Traces on: every store call made inside a span (a request being handled) gets a client span of its
-// own, named for the operation, with the database system. Calls outside any span stay untraced:
-// polling and heartbeats, so an idle worker makes no traces, and the worker's batch calls, which
-// serve many queue items (and so many traces) at once. An error's type is
+// own, named for the operation, with the database system: a request's calls, and the worker's batch
+// calls under their batch spans (queue-tracing.ts). Calls outside any span stay untraced: polling
+// and heartbeats, so an idle worker makes no traces. An error's type is
 // recorded, never its message: database errors can quote the values they refused.
 // https://opentelemetry.io/docs/specs/semconv/database/database-spans/
 import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';

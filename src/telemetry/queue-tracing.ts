@@ -3,8 +3,12 @@
 // (deliveries) carries the consumer span's, so one trace runs from the ingest request through
 // fan-out to every delivery attempt. With traces off, the caller's own traceparent (if any) is
 // stored and passed on unchanged, and no span is made.
+// Work done for many items at once (the fan-out transaction, loading a batch of deliveries, writing
+// their outcomes back) belongs to no one item's trace: it gets a span of its own trace, linked to
+// each item's span, as the conventions describe for batches; the store calls inside it get their
+// client spans under it (traced-store.ts).
 // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
-import { context, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { context, type Link, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { QueueItem, QueueName } from '../queue/durable-queue.ts';
 import { contextFromTraceparent, traceparentOf } from './trace-context.ts';
 import { withTransaction } from './transaction.ts';
@@ -16,11 +20,19 @@ export interface ItemSpan {
   end(failed?: boolean): void;
 }
 
+/** A batch operation: its type from the conventions' list, and Lumetry's own name for it. */
+export interface BatchOperation {
+  readonly type: 'receive' | 'process' | 'settle';
+  readonly name: string;
+}
+
 export interface QueueTracing {
   /** Runs `enqueue` inside a producer span, giving it the `traceparent` to store with the items. */
   publish<T>(queue: QueueName, incoming: string | null, enqueue: (traceContext: string | null) => Promise<T>): Promise<T>;
   /** A consumer span for one claimed item, child of the context stored with it. */
   process(queue: QueueName, item: QueueItem): ItemSpan;
+  /** Runs `work` for a batch of items in a span linked to each item's `traceparent`. */
+  batch<T>(queue: QueueName, operation: BatchOperation, traceContexts: readonly (string | null)[], work: () => Promise<T>): Promise<T>;
 }
 
 export function queueTracing(tracer: Tracer | undefined): QueueTracing {
@@ -28,20 +40,12 @@ export function queueTracing(tracer: Tracer | undefined): QueueTracing {
     return {
       publish: (_queue, incoming, enqueue) => enqueue(incoming),
       process: (_queue, item) => ({ traceContext: item.traceContext, run: (work) => work(), end: () => {} }),
+      batch: (_queue, _operation, _traceContexts, work) => work(),
     };
   }
   return {
     publish: (queue, _incoming, enqueue) =>
-      tracer.startActiveSpan(`send ${queue}`, { kind: SpanKind.PRODUCER, attributes: messaging(queue, 'send') }, async (span) => {
-        try {
-          return await enqueue(traceparentOf(span));
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
-        }
-      }),
+      tracer.startActiveSpan(`send ${queue}`, { kind: SpanKind.PRODUCER, attributes: messaging(queue, 'send') }, (span) => endedAfter(span, () => enqueue(traceparentOf(span)))),
     process: (queue, item) => {
       const parent = contextFromTraceparent(item.traceContext);
       const attributes = { ...messaging(queue, 'process'), 'messaging.message.id': String(item.id), 'messaging.message.delivery_count': item.attempts };
@@ -56,9 +60,35 @@ export function queueTracing(tracer: Tracer | undefined): QueueTracing {
         },
       };
     },
+    batch: (queue, { type, name }, traceContexts, work) => {
+      const attributes = { ...messaging(queue, type, name), 'messaging.batch.message_count': traceContexts.length };
+      const kind = type === 'process' ? SpanKind.CONSUMER : SpanKind.CLIENT;
+      return tracer.startActiveSpan(`${name} ${queue}`, { kind, attributes, links: linksTo(traceContexts), root: true }, (span) => endedAfter(span, work));
+    },
   };
 }
 
-function messaging(queue: QueueName, operation: 'send' | 'process') {
-  return { 'messaging.system': 'lumetry', 'messaging.operation.type': operation, 'messaging.operation.name': operation, 'messaging.destination.name': queue };
+/** Ends `span` when `work` settles, marked as failed if it threw. */
+async function endedAfter<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+function messaging(queue: QueueName, type: 'send' | BatchOperation['type'], name: string = type) {
+  return { 'messaging.system': 'lumetry', 'messaging.operation.type': type, 'messaging.operation.name': name, 'messaging.destination.name': queue };
+}
+
+function linksTo(traceContexts: readonly (string | null)[]): Link[] {
+  const links: Link[] = [];
+  for (const traceparent of traceContexts) {
+    const linked = trace.getSpanContext(contextFromTraceparent(traceparent));
+    if (linked) links.push({ context: linked });
+  }
+  return links;
 }

@@ -16,6 +16,8 @@ export interface OtlpSpan {
   readonly attributes: Attributes;
   /** 0 unset, 1 ok, 2 error. */
   readonly statusCode: number;
+  /** The spans this one is linked to (Span.links, 13 → Link.trace_id 1, span_id 2). */
+  readonly links: readonly { readonly traceId: string; readonly spanId: string }[];
 }
 
 export interface OtlpMetric {
@@ -44,6 +46,7 @@ export function decodeSpans(body: Uint8Array): OtlpSpan[] {
     kind: integer(span, 6),
     attributes: attributes(span, 9),
     statusCode: messages(span, 15).map((status) => integer(status, 3))[0] ?? 0,
+    links: messages(span, 13).map((link) => ({ traceId: hex(link, 1), spanId: hex(link, 2) })),
   }));
 }
 
