@@ -1,7 +1,8 @@
 // The egress proxy set by the standard variables (here from a secret file) carries every outbound
 // connection of the whole stack, on Bun and on Node alike: a webhook delivery, OTLP traces over HTTP
 // and OTLP logs over gRPC all reach hosts that exist only beyond a real proxy, while a host listed
-// in NO_PROXY is reached directly. The proxy's password appears in no log line.
+// in NO_PROXY is reached directly, and grpc-js's own grpc_proxy is set aside (with a warning). The
+// proxy's password appears in no log line.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,8 @@ test('deliveries and OTLP export over HTTP and gRPC go through the proxy; NO_PRO
     // From a secret file, which no client reads by itself, and a lower-case spelling.
     HTTP_PROXY_FILE: proxyFile,
     no_proxy: 'localhost,127.0.0.1',
+    // Read by grpc-js alone, ahead of the others, and pointing nowhere: Lumetry's checked values win.
+    grpc_proxy: 'http://127.0.0.1:9',
   };
   try {
     const tenant = await createTenant(settings, 'proxied');
@@ -68,6 +71,7 @@ test('deliveries and OTLP export over HTTP and gRPC go through the proxy; NO_PRO
     assert.ok(![...targets].some((target) => target.startsWith('127.0.0.1')), 'a NO_PROXY host is reached directly');
     assert.equal(webhook.received.filter((r) => r.path === '/beyond').length, 1, 'delivered once through the proxy');
     assert.doesNotMatch(lines, /pr0xy-s3cret/);
+    assert.match(lines, /"message":"grpc_proxy is ignored: every outbound client, OTLP over gRPC included, uses HTTPS_PROXY, HTTP_PROXY and NO_PROXY"/);
   } finally {
     await webhook.close();
     await otlp.close();

@@ -5,10 +5,17 @@
 // none until told. So the values Lumetry checked (config/variables.ts: HTTPS_PROXY, HTTP_PROXY,
 // NO_PROXY, upper case first, a secret's _FILE included) are written back under both spellings,
 // and Node's fetch is pointed at them: what the configuration reports is what every client uses.
+// grpc-js alone also reads grpc_proxy and no_grpc_proxy ahead of the others; they are removed, so
+// OTLP over gRPC cannot take another way out than the rest, and the caller says so in the log.
 import type { Config } from '../config/config.ts';
 import type { Runtime } from '../runtime/types.ts';
 
-export function useOutboundProxy(proxy: Config['proxy'], runtime: Runtime, env: Record<string, string | undefined> = process.env): void {
+const grpcOnly = ['grpc_proxy', 'no_grpc_proxy'];
+
+/** Returns the names of the gRPC-only variables that were set and are now removed. */
+export function useOutboundProxy(proxy: Config['proxy'], runtime: Runtime, env: Record<string, string | undefined> = process.env): string[] {
+  const ignored = grpcOnly.filter((name) => env[name] !== undefined);
+  for (const name of ignored) delete env[name];
   const values = { HTTPS_PROXY: proxy.https, HTTP_PROXY: proxy.http, NO_PROXY: proxy.noProxy };
   for (const [name, value] of Object.entries(values)) {
     for (const spelling of [name, name.toLowerCase()]) {
@@ -17,4 +24,5 @@ export function useOutboundProxy(proxy: Config['proxy'], runtime: Runtime, env: 
     }
   }
   runtime.useEnvironmentProxy?.();
+  return ignored;
 }

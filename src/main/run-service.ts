@@ -66,7 +66,9 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
 
   try {
     const runtime = await loadRuntime();
-    useOutboundProxy(config.proxy, runtime);
+    for (const name of useOutboundProxy(config.proxy, runtime)) {
+      logger.warn(`${name} is ignored: every outbound client, OTLP over gRPC included, uses HTTPS_PROXY, HTTP_PROXY and NO_PROXY`, { lumetry: { setting: name } });
+    }
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
     const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid };
     const telemetry = await startTelemetry(identity, config, logger, connectLogs);
