@@ -51,13 +51,16 @@ export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlD
     if (statements.size > maxCachedStatements) statements.delete(statements.keys().next().value!);
     return statement;
   };
+  /** The statements, each run by `attempt`. */
+  const executor = (attempt: <T>(work: () => T) => Promise<T>): SqlExecutor => ({
+    query: (sql, params = []) => attempt(() => prepare(sql).all(...bind(params)) as Row[]),
+    execute: (sql, params = []) => attempt(() => prepare(sql).run(...bind(params)).changes),
+    script: (sql) => attempt(() => db.exec(sql)),
+  });
   // Inside a transaction, which already holds the write lock.
-  const direct: SqlExecutor = {
-    query: async (sql, params = []) => translate(() => prepare(sql).all(...bind(params))) as Row[],
-    execute: async (sql, params = []) => translate(() => prepare(sql).run(...bind(params)).changes),
-    script: async (sql) => translate(() => db.exec(sql)),
-  };
+  const direct = executor(async (work) => translate(work));
   const patiently = <T>(work: () => T) => untilUnlocked(work, options.busyTimeoutMs);
+  const outside = executor(patiently);
 
   let tail: Promise<unknown> = Promise.resolve();
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
@@ -68,8 +71,8 @@ export function openSqliteDriver(runtime: Runtime, options: SqliteOptions): SqlD
 
   return {
     dialect: 'sqlite',
-    query: (sql, params = []) => serialised(() => patiently(() => prepare(sql).all(...bind(params)) as Row[])),
-    execute: (sql, params = []) => serialised(() => patiently(() => prepare(sql).run(...bind(params)).changes)),
+    query: (sql, params) => serialised(() => outside.query(sql, params)),
+    execute: (sql, params) => serialised(() => outside.execute(sql, params)),
     // A script stopped by a lock half-way could not be run again whole: it takes the lock first.
     script: (sql) => transaction((tx) => tx.script(sql)),
     transaction,
