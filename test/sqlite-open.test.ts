@@ -28,3 +28,20 @@ test('a database locked while it is opened is a retryable error, and opens once 
   assert.equal((await driver.query('PRAGMA journal_mode'))[0]?.journal_mode, 'wal');
   await driver.close();
 });
+
+// The same file, out of room: a full disk is an outage of the database, not a bad request, so
+// ingest answers 503 with Retry-After and the worker parks nothing over it. The limit here is
+// SQLite's own page cap on this connection, which fails a write exactly as a full disk does.
+test('a database out of room is a retryable error, and what did not fit is not written', async () => {
+  const runtime = await loadRuntime();
+  const driver = openSqliteDriver(runtime, { path: join(dir.path, 'full.db'), busyTimeoutMs: 0 });
+  await driver.execute('CREATE TABLE blobs (b BLOB NOT NULL)');
+  const [{ page_count: pages }] = (await driver.query('PRAGMA page_count')) as [{ page_count: number }];
+  await driver.query(`PRAGMA max_page_count = ${Number(pages) + 2}`);
+  await assert.rejects(
+    driver.execute('INSERT INTO blobs (b) VALUES (zeroblob(1000000))'),
+    (error: unknown) => error instanceof StoreError && error.code === 'unavailable' && error.retryable,
+  );
+  assert.equal((await driver.query('SELECT COUNT(*) AS n FROM blobs'))[0]?.n, 0);
+  await driver.close();
+});

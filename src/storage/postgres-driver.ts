@@ -45,9 +45,12 @@ function executor(client: Client): SqlExecutor {
   };
 }
 
-// Class 08 is "connection exception", 57P0x is "operator intervention" (shutdown, restart).
+// Class 08 is "connection exception", 57P0x "operator intervention" (shutdown, restart), 53
+// "insufficient resources" (disk full, out of memory or connections), 40 "transaction rollback"
+// (a serialization failure or a deadlock, settled by running the transaction again).
 // https://www.postgresql.org/docs/current/errcodes-appendix.html
 const unavailableCodes = /^(08|57P0|53)/;
+const rolledBackCodes = /^40/;
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
 
 async function translate<T>(work: () => Promise<T>): Promise<T> {
@@ -59,6 +62,7 @@ async function translate<T>(work: () => Promise<T>): Promise<T> {
     if (unavailableCodes.test(code) || networkCodes.has(code)) {
       throw new StoreError('unavailable', 'the PostgreSQL database is not available', { cause: error });
     }
+    if (rolledBackCodes.test(code)) throw new StoreError('unavailable', 'the PostgreSQL database rolled the transaction back: try again', { cause: error });
     throw error;
   }
 }

@@ -128,7 +128,7 @@ function translate<T>(work: () => T): T {
     if (/UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(text)) {
       throw new StoreError('conflict', 'a record with the same key exists', { cause: error });
     }
-    if (/database is locked|SQLITE_BUSY|disk I\/O error|unable to open/i.test(text)) {
+    if (/database is locked|SQLITE_BUSY|disk I\/O error|database or disk is full|unable to open/i.test(text)) {
       throw new StoreError('unavailable', 'the SQLite database is not available', { cause: error });
     }
     throw error;
