@@ -38,7 +38,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const ingestIdle = idleWait(10, config.worker.idlePollMs);
   const stopListening = await store.onWork((queueName) => (queueName === 'ingest' ? ingestIdle : deliveryIdle).wake());
   const fanOut = runFanOutLoop(
-    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake(), metrics, tracing },
+    { store, queue, logger, owner, batchSize: config.worker.batchSize, leaseMs: config.worker.leaseMs, retryBaseMs: 1_000, idle: ingestIdle, onDeliveriesQueued: () => deliveryIdle.wake(), metrics, tracing },
     controller.signal,
   );
   const deliveries = runDeliveryLoop(
