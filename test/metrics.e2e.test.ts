@@ -1,6 +1,7 @@
 // /metrics on every running process: Prometheus text that promtool accepts, HTTP metrics labelled
 // by route template (never a raw path, a tenant or an id), a configurable path, and an off switch.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { serviceNames } from '../src/services/names.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
@@ -11,6 +12,32 @@ import { startReceiver } from './helpers/receiver.ts';
 import { addDestination, createTenant, ingest, startStack } from './helpers/stack.ts';
 
 after(assertNoneRunning);
+
+/** docs/observability.md's metric tables: Prometheus name → its row's type and labels cell. */
+function documentedMetrics(): Map<string, { type: string; labels: string }> {
+  const doc = readFileSync(new URL('../docs/observability.md', import.meta.url), 'utf8');
+  const rows = doc.split('\n').map((line) => /^\| `([a-z0-9_]+)` \| (\w+) \|[^|]*\|([^|]*)\|/.exec(line));
+  return new Map(rows.filter((row) => row !== null).map(([, name, type, labels]) => [name!, { type: type!, labels: labels! }]));
+}
+
+/** Every metric family in a scrape that the docs do not describe as it is: missing, another type, or a label not listed. */
+function undocumented(text: string, documented: ReturnType<typeof documentedMetrics>): string[] {
+  const problems: string[] = [];
+  for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    const row = documented.get(name!);
+    if (row === undefined) {
+      problems.push(`${name} has no row`);
+      continue;
+    }
+    if (row.type !== type) problems.push(`${name} is a ${type}, documented as a ${row.type}`);
+    if (name === 'target_info') continue; // its labels are the resource's, which the row describes in words
+    const samples = text.matchAll(new RegExp(`^${name}(?:_bucket|_sum|_count)?\\{([^}]*)\\}`, 'gm'));
+    const labels = new Set([...samples].flatMap(([, pairs]) => [...pairs!.matchAll(/([a-z0-9_]+)="/g)].map(([, label]) => label!)));
+    for (const label of labels) if (label !== 'le' && !row.labels.includes(`\`${label}\``)) problems.push(`${name}'s label ${label} is not in its row`);
+  }
+  return problems;
+}
+
 const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
 
 test('every process serves promtool-clean metrics with route templates and its own target_info', { timeout: 60_000, skip: promtoolSkip }, async () => {
@@ -39,6 +66,7 @@ test('every process serves promtool-clean metrics with route templates and its o
         assert.match(text, /^lumetry_runtime_heap_used_bytes [1-9]\d+$/m);
         assert.match(text, /^process_uptime_seconds [\d.]+$/m);
         assert.match(text, /^# TYPE lumetry_runtime_event_loop_delay_seconds histogram$/m);
+        assert.deepEqual(undocumented(text, documentedMetrics()), [], `${name}: every metric is in docs/observability.md as it is served`);
       }
       const ingestText = await (await fetch(`${stack.url('ingest-api')}/metrics`)).text();
       assert.match(ingestText, /http_route="\/v1\/events"/);
@@ -124,7 +152,10 @@ test('the pipeline reports what it did: events, rejections, queue flow and gauge
         [worker, /^lumetry_worker_cycle_duration_seconds_count\{lumetry_queue="ingest",lumetry_outcome="ok"\} \d+$/m],
       ];
       for (const [text, pattern] of expectations) assert.match(text, pattern);
-      for (const text of [worker, ingestText]) assert.equal(promtool(text).status, 0, promtool(text).output);
+      for (const text of [worker, ingestText]) {
+        assert.equal(promtool(text).status, 0, promtool(text).output);
+        assert.deepEqual(undocumented(text, documentedMetrics()), [], 'every metric is in docs/observability.md as it is served');
+      }
     } finally {
       await stack.stop();
     }
