@@ -17,6 +17,7 @@ import { queueTracing } from '../src/telemetry/queue-tracing.ts';
 import { processResource } from '../src/telemetry/resource.ts';
 import { runFanOutLoop, maxIngestAttempts } from '../workers/fan-out-loop.ts';
 import { idleWait } from '../workers/idle-wait.ts';
+import { ecsProblems } from './helpers/ecs.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -108,6 +109,7 @@ describe('fan-out of ingest items it cannot process', () => {
     assert.ok(deadLine, 'the parked item is logged');
     assert.equal((deadLine.lumetry as { queue_item_id: number }).queue_item_id, Number((await db.driver.query('SELECT id FROM queue_items WHERE dead_lettered_at IS NOT NULL'))[0]!.id));
     assert.equal((deadLine.error as { type: string }).type, 'SyntaxError');
+    assert.deepEqual(lines.flatMap(ecsProblems), [], 'every line is ECS, its own fields documented');
 
     const scrape = await db.metrics.scrape();
     assert.equal(counted(scrape, 'dead_lettered'), 1);

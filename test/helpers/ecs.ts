@@ -1,5 +1,7 @@
 // Checks a log line against the ECS field definitions that @elastic/ecs ships: every field must be
-// an ECS field of the right type, or sit under Lumetry's own `lumetry.` namespace.
+// an ECS field of the right type, or one of Lumetry's own `lumetry.` fields that docs/observability.md
+// lists.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { EcsFlat } from '@elastic/ecs';
 
@@ -7,6 +9,12 @@ type Definition = { type: string };
 const fields = EcsFlat as unknown as Record<string, Definition>;
 const numeric = new Set(['long', 'integer', 'short', 'byte', 'unsigned_long']);
 const strings = new Set(['keyword', 'wildcard', 'text', 'match_only_text', 'constant_keyword']);
+const documentedOwnFields = new Set(
+  readFileSync(new URL('../../docs/observability.md', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('| `lumetry.'))
+    .flatMap((line) => [...line.split('|')[1]!.matchAll(/`(lumetry\.[a-z_]+)`/g)].map(([, field]) => field!)),
+);
 
 /** Problems with one parsed log document; empty when it conforms. */
 export function ecsProblems(document: Record<string, unknown>): string[] {
@@ -14,7 +22,10 @@ export function ecsProblems(document: Record<string, unknown>): string[] {
   const keys = Object.keys(document);
   if (keys.slice(0, 3).join() !== '@timestamp,log.level,message') problems.push(`the first fields are ${keys.slice(0, 3).join(', ')}`);
   for (const [path, value] of flatten(document)) {
-    if (path.startsWith('lumetry.')) continue;
+    if (path.startsWith('lumetry.')) {
+      if (!documentedOwnFields.has(path)) problems.push(`${path} is not in docs/observability.md's list of Lumetry's own fields`);
+      continue;
+    }
     const definition = fields[path];
     if (!definition) {
       problems.push(`${path} is not an ECS field`);
