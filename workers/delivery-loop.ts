@@ -1,7 +1,12 @@
 // The delivery side of the worker: keeps up to `concurrency` attempts in flight, claiming only as
 // many items as there is room for, and writes finished attempts back in batches (one transaction
 // per batch). On stop it claims nothing more, lets the attempts in flight finish, and writes them.
+// Results an unavailable database cannot take wait in memory and are written again. A batch refused
+// for another reason is written one result at a time: a result that fails alone is let go (logged),
+// and its item is attempted again when its lease expires, rather than holding back every result
+// after it for ever.
 import type { DurableQueue } from '../src/queue/durable-queue.ts';
+import { isRetryable } from '../src/storage/store-error.ts';
 import type { DeliveryOutcome, Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
@@ -36,19 +41,39 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
   let pending: DeliveryOutcome[] = [];
   let lastFlush = Date.now();
 
+  const record = async (batch: readonly DeliveryOutcome[]) => {
+    await options.tracing.batch('delivery', settle, batch.map((outcome) => outcome.job.item.traceContext), () => store.recordDeliveryOutcomes(owner, batch));
+    count(batch);
+  };
+
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     try {
-      await options.tracing.batch('delivery', settle, batch.map((outcome) => outcome.job.item.traceContext), () => store.recordDeliveryOutcomes(owner, batch));
-      count(batch);
+      await record(batch);
     } catch (error) {
-      pending = batch.concat(pending);
-      logger.error('could not record delivery results: retrying', { error: errorFields(error), lumetry: { queue: 'delivery', results: batch.length } });
-      await options.idle.wait(signal);
+      if (isRetryable(error)) {
+        pending = batch.concat(pending);
+        logger.error('could not record delivery results: retrying', { error: errorFields(error), lumetry: { queue: 'delivery', results: pending.length } });
+        await options.idle.wait(signal);
+      } else {
+        if (batch.length > 1) logger.warn('recording a batch of delivery results failed: they are recorded one at a time', { error: errorFields(error), lumetry: { queue: 'delivery', results: batch.length } });
+        await recordEach(batch);
+      }
     }
     lastFlush = Date.now();
+  };
+
+  const recordEach = async (batch: readonly DeliveryOutcome[]) => {
+    for (const outcome of batch) {
+      try {
+        await record([outcome]);
+      } catch (error) {
+        if (isRetryable(error)) pending.push(outcome);
+        else logger.error('a delivery result could not be recorded: the delivery is attempted again when its lease expires', { error: errorFields(error), lumetry: { queue: 'delivery', queue_item_id: outcome.job.item.id } });
+      }
+    }
   };
 
   const count = (batch: readonly DeliveryOutcome[]) => {

@@ -7,7 +7,7 @@
 // `maxIngestAttempts` claims, parked as a dead letter. An outage (the database unavailable, locked
 // or out of space) parks nothing: the batch returns when its lease expires.
 import type { DurableQueue, QueueItem } from '../src/queue/durable-queue.ts';
-import { StoreError } from '../src/storage/store-error.ts';
+import { isRetryable } from '../src/storage/store-error.ts';
 import type { Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
@@ -60,7 +60,7 @@ async function fanOutIsolating(options: FanOutLoopOptions, items: readonly Queue
   try {
     return await fanOut(options, items);
   } catch (error) {
-    if (isOutage(error)) throw error;
+    if (isRetryable(error)) throw error;
     if (items.length === 1) return setAside(options, items[0]!, error);
     options.logger.warn('fan-out of a batch failed: its items are tried one at a time', { error: errorFields(error), lumetry: { queue: 'ingest', items: items.length } });
   }
@@ -68,7 +68,7 @@ async function fanOutIsolating(options: FanOutLoopOptions, items: readonly Queue
     try {
       await fanOut(options, [item]);
     } catch (error) {
-      if (isOutage(error)) throw error;
+      if (isRetryable(error)) throw error;
       await setAside(options, item, error);
     }
   }
@@ -109,8 +109,4 @@ async function setAside(options: FanOutLoopOptions, item: QueueItem, error: unkn
   const delayMs = Math.min(options.leaseMs, options.retryBaseMs * 2 ** (item.attempts - 1));
   if (await queue.retry(owner, item.id, Date.now() + delayMs, reason)) metrics.retried('ingest', 1);
   logger.error(`ingest item could not be fanned out: it is tried again in ${delayMs} ms`, fields);
-}
-
-function isOutage(error: unknown): boolean {
-  return error instanceof StoreError && error.retryable;
 }

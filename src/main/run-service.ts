@@ -19,7 +19,7 @@ import type { FetchHandler } from '../runtime/types.ts';
 import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
-import { StoreError } from '../storage/store-error.ts';
+import { isRetryable } from '../storage/store-error.ts';
 import { tracedStore } from '../storage/traced-store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -144,7 +144,7 @@ async function openStoreWhenReachable<T>(open: () => Promise<T>, logger: Logger,
     try {
       return await open();
     } catch (error) {
-      if (!(error instanceof StoreError && error.retryable) || signal.aborted) throw error;
+      if (!isRetryable(error) || signal.aborted) throw error;
       logger.warn(`storage is not reachable yet: retrying in ${delay / 1000} s`, { error: errorFields(error.cause ?? error) });
       await new Promise<void>((resolve) => {
         const wake = () => {

@@ -14,3 +14,8 @@ export class StoreError extends Error {
     this.retryable = code === 'unavailable';
   }
 }
+
+/** A storage failure that running the same work again later can settle: an outage, not the data. */
+export function isRetryable(error: unknown): error is StoreError {
+  return error instanceof StoreError && error.retryable;
+}

@@ -1,0 +1,61 @@
+// A delivery result the database refuses (here a real SQLite trigger that aborts the update of one
+// delivery, as a damaged row or a stray constraint would) must not hold back the results of every
+// other delivery behind it: those are recorded, and the refused one is logged and left to be
+// attempted again when its lease expires. Three real processes, a real receiver.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { loadRuntime } from '../src/runtime/index.ts';
+import { assertNoneRunning } from './helpers/processes.ts';
+import { startReceiver } from './helpers/receiver.ts';
+import { sqlTargets } from './helpers/sql-targets.ts';
+import { addDestination, createTenant, ingest, startStack } from './helpers/stack.ts';
+
+after(assertNoneRunning);
+const sqlite = sqlTargets.find((t) => t.name === 'sqlite')!;
+
+test('a result the database refuses holds back none recorded after it', { timeout: 60_000 }, async () => {
+  const database = await sqlite.create();
+  const receiver = await startReceiver();
+  // The damaged delivery's answer comes first, so its result is the first to be written.
+  receiver.on('/hook', async (request) => {
+    if (!request.body.includes('order.damaged')) await new Promise((resolve) => setTimeout(resolve, 300));
+    return new Response(null, { status: 204 });
+  });
+  const db = (await loadRuntime()).openSqlite(join(database.location, 'lumetry.db'));
+  try {
+    const settings = { ...(await sqlite.settings(database)), LUMETRY_WORKER_IDLE_POLL_MS: '50' };
+    const tenant = await createTenant(settings, 'acme');
+    await addDestination(settings, tenant.id, `${receiver.url}/hook`);
+    db.exec(`CREATE TRIGGER damaged BEFORE UPDATE OF status ON deliveries
+             WHEN (SELECT type FROM events WHERE tenant_id = OLD.tenant_id AND id = OLD.event_id) = 'order.damaged'
+             BEGIN SELECT RAISE(ABORT, 'damaged delivery row'); END`);
+    const stack = await startStack(settings);
+    try {
+      await ingest(stack, tenant.ingestKey, [
+        { id: 'evt_damaged', type: 'order.damaged', data: {} },
+        { id: 'evt_1', type: 'order.created', data: {} },
+        { id: 'evt_2', type: 'order.created', data: {} },
+      ]);
+      await receiver.until((got) => got.length === 3, 20_000);
+      const statuses = () => Object.fromEntries(db.prepare('SELECT event_id, status FROM deliveries ORDER BY event_id').all().map((row) => [row.event_id, row.status]));
+      const deadline = Date.now() + 20_000;
+      while (statuses().evt_2 !== 'delivered' || statuses().evt_1 !== 'delivered') {
+        assert.ok(Date.now() < deadline, `the other results were never recorded: ${JSON.stringify(statuses())}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(statuses().evt_damaged, 'pending', 'the refused result is not recorded');
+      const [item] = db.prepare("SELECT id FROM queue_items WHERE queue = 'delivery'").all();
+      const line = await stack.processes.get('worker')!.waitForLog((entry) => String(entry.message).startsWith('a delivery result could not be recorded'));
+      assert.equal(line['log.level'], 'error');
+      assert.equal((line.lumetry as { queue_item_id: number }).queue_item_id, Number(item!.id), 'the line names the item left to its lease');
+      assert.match(JSON.stringify(line.error), /damaged delivery row/);
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    db.close();
+    await receiver.close();
+    await database.destroy();
+  }
+});
