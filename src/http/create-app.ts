@@ -4,7 +4,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { Hono } from 'hono';
 import { endpoints, type Health } from '../../health/health.ts';
 import { healthRoutes } from '../../health/routes.ts';
-import { StoreError } from '../storage/store-error.ts';
+import { isRetryable } from '../storage/store-error.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -62,7 +62,7 @@ export function createApp(logger: Logger, management: Management = {}): App {
       return c.json({ error: body, requestId: id }, error.status);
     }
     const context = { error: errorFields(error), url: { path: c.req.path }, http: { request: { method: c.req.method, id } } };
-    if (error instanceof StoreError && error.code === 'unavailable') {
+    if (isRetryable(error)) {
       logger.warn('storage unavailable: request refused', { ...context, error: errorFields(error.cause ?? error) });
       c.header('Retry-After', String(unavailableRetryAfterSeconds));
       return c.json({ error: { code: 'unavailable', message: 'storage is unavailable: nothing was accepted; retry later' }, requestId: id }, 503);
