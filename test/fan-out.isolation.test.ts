@@ -20,16 +20,7 @@ import { idleWait } from '../workers/idle-wait.ts';
 import { ecsProblems } from './helpers/ecs.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
 import { tempDir } from './helpers/temp-dir.ts';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await pause(20);
-  }
-}
+import { until } from './helpers/until.ts';
 
 async function pipelineDatabase(busyTimeoutMs: number) {
   const runtime = await loadRuntime();
@@ -91,12 +82,12 @@ describe('fan-out of ingest items it cannot process', () => {
     // A lease far longer than the test: whatever is tried again is so because the worker chose to.
     db.start({ leaseMs: 600_000 });
 
-    await until('the three events have their deliveries queued', async () => (await db.queue.stats('delivery')).depth === 3);
+    await until('the three events have their deliveries queued', async () => (await db.queue.stats('delivery')).depth === 3, 30_000, 20);
     const waiting = await db.queue.stats('ingest');
     assert.equal(waiting.deadLettered, 0, 'nothing is parked on the first failure');
     assert.equal(waiting.depth, 1, 'the damaged item waits to be tried again');
 
-    await until('the damaged item is parked', async () => (await db.queue.stats('ingest')).deadLettered === 1);
+    await until('the damaged item is parked', async () => (await db.queue.stats('ingest')).deadLettered === 1, 30_000, 20);
     assert.equal((await db.queue.stats('ingest')).depth, 0);
     assert.equal((await db.queue.stats('delivery')).depth, 3, 'the events were fanned out once each');
     const [parked] = await db.driver.query('SELECT attempts, last_error FROM queue_items WHERE dead_lettered_at IS NOT NULL');
@@ -141,7 +132,7 @@ describe('fan-out of ingest items it cannot process', () => {
     };
     db.start({ queue, leaseMs: 30 });
 
-    await until('the event has its delivery queued', async () => (await db.queue.stats('delivery')).depth === 1);
+    await until('the event has its delivery queued', async () => (await db.queue.stats('delivery')).depth === 1, 30_000, 20);
     assert.equal(claims, outageClaims + 1, 'it was claimed through the outage and once after it');
     assert.deepEqual(await db.queue.stats('ingest'), { depth: 0, inFlight: 0, deadLettered: 0, oldestAgeMs: 0 });
     const lines = db.entries();

@@ -9,6 +9,7 @@ import { assertNoneRunning, cleanEnv, type Started, start } from './helpers/proc
 import { sqlTargets } from './helpers/sql-targets.ts';
 import { createTenant, waitUntilReady } from './helpers/stack.ts';
 import { type ProxyMode, startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { until } from './helpers/until.ts';
 
 after(assertNoneRunning);
 
@@ -17,14 +18,6 @@ const probeEnv = { LUMETRY_INGEST_API_PORT: '0', LUMETRY_HEALTH_CHECK_TIMEOUT_MS
 async function get(url: string) {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: await response.text() };
-}
-
-async function until(what: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await what())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Runs `body` against an ingest-api whose PostgreSQL connection goes through a switchable relay, then checks it stops cleanly. */
@@ -53,7 +46,7 @@ describe('a PostgreSQL outage', { skip: postgresSkipReason }, () => {
       await waitUntilReady(base);
 
       proxy.set('refuse');
-      await until(async () => (await get(`${base}/readyz`)).status === 503);
+      await until('/readyz fails', async () => (await get(`${base}/readyz`)).status === 503);
       const down = await get(`${base}/readyz`);
       assert.match(down.body, /^\[-\]storage failed: reason withheld$/m);
       assert.match(down.body, /^\[-\]messaging failed: reason withheld$/m);
@@ -66,7 +59,7 @@ describe('a PostgreSQL outage', { skip: postgresSkipReason }, () => {
       assert.deepEqual(await get(`${base}/livez`), { status: 200, body: 'ok' });
 
       proxy.set('pass');
-      await until(async () => (await get(`${base}/readyz`)).status === 200, 30_000);
+      await until('/readyz passes again', async () => (await get(`${base}/readyz`)).status === 200, 30_000);
       assert.ok(api.stdout.some((l) => l.includes('"message":"health check failing"')));
       assert.ok(!api.stdout.join('\n').includes(new URL(url).password || 'no-password-set'), 'no credential in the log');
     }));
@@ -83,7 +76,7 @@ describe('a PostgreSQL outage', { skip: postgresSkipReason }, () => {
       assert.deepEqual([early.status, early.headers.get('retry-after')], [503, '5']);
 
       proxy.set('pass');
-      await until(async () => (await get(`${base}/startupz`)).status === 200, 40_000);
+      await until('/startupz passes', async () => (await get(`${base}/startupz`)).status === 200, 40_000);
       await waitUntilReady(base);
     }));
 });
