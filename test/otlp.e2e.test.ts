@@ -68,7 +68,7 @@ async function ingestApiWith(settings: Record<string, string>) {
 for (const protocol of ['http/protobuf', 'grpc'] as const) {
   describe(`OTLP over ${protocol}`, () => {
     for (const signal of signals) {
-      test(`${signal} alone arrive, with the headers from the headers file`, { timeout: 60_000 }, async () => {
+      test(`${signal} alone arrive, with the headers from the headers file and the signal’s own`, { timeout: 60_000 }, async () => {
         otlp.requests.length = 0;
         const headersFile = join(database.location, `otlp-headers-${signal}`);
         writeFileSync(headersFile, 'authorization=Bearer collector-token\nx-scope=team%20a\n');
@@ -78,6 +78,7 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
           OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
           OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? otlp.grpcUrl : otlp.httpUrl,
           OTEL_EXPORTER_OTLP_HEADERS_FILE: headersFile,
+          [`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`]: 'X-Scope=team%20b',
           OTEL_RESOURCE_ATTRIBUTES: 'service.namespace=lumetry-tests',
         });
         try {
@@ -90,7 +91,7 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
         assert.deepEqual([...new Set(otlp.requests.map((r) => `${r.protocol} ${r.signal}`))], [`${protocol} ${signal}`], 'only the signal switched on is sent');
         for (const request of otlp.requests) {
           assert.equal(request.headers.authorization, 'Bearer collector-token');
-          assert.equal(request.headers['x-scope'], 'team a', 'values are percent-decoded');
+          assert.equal(request.headers['x-scope'], 'team b', 'the signal’s header replaces the file’s, whatever its case, and is sent once, percent-decoded');
         }
         const resources = [...otlp.spans(), ...otlp.metrics(), ...otlp.logRecords()].map((item) => item.resource);
         assert.ok(resources.length > 0);

@@ -37,7 +37,8 @@ export function loadConfig(env: Env, cwd: string): LoadResult {
       settings.push({ name, source: 'unset', secret: spec.secret === true, value: undefined });
       continue;
     }
-    const parsed = v.safeParse(spec.schema, raw.text);
+    // Surrounding spaces are a slip of the hand (a pasted URL, `KEY= value` in a file), never meant.
+    const parsed = v.safeParse(spec.schema, raw.text.trim());
     if (!parsed.success) {
       const shown = spec.secret ? '' : ` (got ${JSON.stringify(raw.text)})`;
       problems.push({ variable: raw.from, reason: `${parsed.issues[0].message}${shown}` });
@@ -46,8 +47,9 @@ export function loadConfig(env: Env, cwd: string): LoadResult {
     values[name] = parsed.output;
     settings.push({ name, source: raw.source, secret: spec.secret === true, value: parsed.output });
   }
+  if (problems.length === 0) problems.push(...inconsistencies(values as unknown as ParsedValues));
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: toConfig(values as unknown as ParsedValues, cwd), settings, warnings: unknownVariables(env) };
+  return { ok: true, config: toConfig(values as unknown as ParsedValues, cwd), settings, warnings: [...unknownVariables(env), ...unreadOtelVariables(env)] };
 }
 
 interface Raw {
@@ -92,12 +94,45 @@ function nonEmpty(value: string | undefined): string | undefined {
 // "lumetry"; those are not typos and must not produce warnings.
 const kubernetesServiceLink = /^LUMETRY_(SERVICE_(HOST|PORT).*|PORT(_\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)$/;
 
+/** Every variable Lumetry reads, `_FILE` forms of secrets included. */
+const knownNames = new Set<string>(Object.entries(variables).flatMap(([name, spec]) => ('secret' in spec ? [name, `${name}_FILE`] : [name])));
+
 function unknownVariables(env: Env): string[] {
-  const known = new Set<string>(Object.keys(variables));
-  for (const [name, spec] of Object.entries(variables)) if ('secret' in spec) known.add(`${name}_FILE`);
   return Object.keys(env)
     .filter((name) => name.startsWith('LUMETRY_') && !name.startsWith('LUMETRY_TEST_'))
-    .filter((name) => !known.has(name) && !kubernetesServiceLink.test(name))
+    .filter((name) => !knownNames.has(name) && !kubernetesServiceLink.test(name))
     .sort()
     .map((name) => `unknown setting ${name} is ignored`);
+}
+
+/** Values each valid alone that cannot go together. */
+function inconsistencies(values: ParsedValues): Problem[] {
+  const problems: Problem[] = [];
+  for (const processor of ['BSP', 'BLRP'] as const) {
+    const batch = values[`OTEL_${processor}_MAX_EXPORT_BATCH_SIZE`];
+    const queue = values[`OTEL_${processor}_MAX_QUEUE_SIZE`];
+    if (batch > queue) problems.push({ variable: `OTEL_${processor}_MAX_EXPORT_BATCH_SIZE`, reason: `must not be more than OTEL_${processor}_MAX_QUEUE_SIZE (${queue}), got ${batch}` });
+  }
+  return problems;
+}
+
+const unreadOtelReasons: Record<string, string> = {
+  OTEL_SERVICE_NAME: 'service.name is each process’s own (ingest-api, console, worker); OTEL_RESOURCE_ATTRIBUTES adds service.namespace and the like',
+  OTEL_PROPAGATORS: 'Lumetry propagates W3C trace context (traceparent) only',
+  OTEL_EXPORTER_OTLP_CLIENT_KEY: 'client certificates (mTLS) are not offered: put a local Collector in front',
+  OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: 'client certificates (mTLS) are not offered: put a local Collector in front',
+};
+
+/**
+ * Standard OpenTelemetry variables Lumetry does not read, so an operator who sets one (or a platform
+ * that injects one) learns it has no effect instead of assuming it has.
+ */
+function unreadOtelVariables(env: Env): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('OTEL_') && !knownNames.has(name) && nonEmpty(env[name]) !== undefined)
+    .sort()
+    .map((name) => {
+      const reason = unreadOtelReasons[name.replace(/_(TRACES|METRICS|LOGS)_/, '_')];
+      return `${name} is not used by Lumetry and is ignored${reason ? `: ${reason}` : ''}`;
+    });
 }

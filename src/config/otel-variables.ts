@@ -2,7 +2,7 @@
 // way as for any other OpenTelemetry-instrumented service. Export is off until a signal's exporter
 // is set to `otlp`. https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
 // https://opentelemetry.io/docs/specs/otel/protocol/exporter/
-import { boolean, fraction, httpUrl, keyValueList, oneOf, readableFile, wholeNumber } from './schemas.ts';
+import { boolean, certificateFile, fraction, headerList, httpUrl, keyValueList, oneOf, only, wholeNumber } from './schemas.ts';
 import type { VariableSpec } from './variables.ts';
 
 const exporter = oneOf(['otlp', 'none']);
@@ -12,10 +12,10 @@ export const samplers = ['parentbased_traceidratio', 'parentbased_always_on', 'p
 const otlpFields = {
   ENDPOINT: { schema: httpUrl, secret: true, description: 'endpoint URL (may carry credentials, so shown masked)' },
   PROTOCOL: { schema: oneOf([...otlpProtocols]), description: 'protocol: grpc or http/protobuf' },
-  HEADERS: { schema: keyValueList, secret: true, description: 'request headers (gRPC metadata) as key=value pairs, such as an API key' },
+  HEADERS: { schema: headerList, secret: true, description: 'request headers (gRPC metadata) as key=value pairs, such as an API key; values percent-encoded, printable ASCII' },
   TIMEOUT: { schema: wholeNumber(1, 600_000), description: 'milliseconds one export may take' },
   COMPRESSION: { schema: oneOf(['gzip', 'none']), description: 'compression: gzip or none' },
-  CERTIFICATE: { schema: readableFile, description: 'PEM file of the CA that signs the collector’s certificate, instead of the host’s trust store' },
+  CERTIFICATE: { schema: certificateFile, description: 'PEM file of the CA that signs the collector’s certificate, instead of the host’s trust store' },
 } as const;
 
 type OtlpField = keyof typeof otlpFields;
@@ -46,7 +46,17 @@ export const otelVariables = {
   OTEL_BLRP_SCHEDULE_DELAY: { schema: wholeNumber(1, 600_000), default: '1000', description: 'Milliseconds between log record exports.' },
   OTEL_BLRP_MAX_QUEUE_SIZE: { schema: wholeNumber(1, 1_000_000), default: '2048', description: 'Most log records waiting for export, request events and other events each; more are dropped and counted in lumetry.telemetry.dropped.' },
   OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: { schema: wholeNumber(1, 100_000), default: '512', description: 'Most log records in one export.' },
+  OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: {
+    schema: only('cumulative', 'for a backend that wants delta, convert in an OpenTelemetry Collector (cumulativetodelta processor)'),
+    default: 'cumulative',
+    description: 'Temporality of OTLP metrics: cumulative, the same as /metrics serves.',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION: {
+    schema: only('explicit_bucket_histogram', 'histograms have the bucket boundaries docs/observability.md lists'),
+    default: 'explicit_bucket_histogram',
+    description: 'Histogram aggregation of OTLP metrics: explicit_bucket_histogram, the buckets /metrics serves.',
+  },
   OTEL_METRIC_EXPORT_INTERVAL: { schema: wholeNumber(100, 3_600_000), default: '60000', description: 'Milliseconds between metric exports over OTLP.' },
   OTEL_METRIC_EXPORT_TIMEOUT: { schema: wholeNumber(100, 600_000), default: '30000', description: 'Longest one metric export may take.' },
-  OTEL_RESOURCE_ATTRIBUTES: { schema: keyValueList, description: 'Extra resource attributes (key=value,…) on every signal, such as service.namespace=payments. service.name, service.instance.id and process.pid are always Lumetry’s own.' },
+  OTEL_RESOURCE_ATTRIBUTES: { schema: keyValueList, description: 'Extra resource attributes (key=value,…) on every signal, such as service.namespace=payments. service.name, service.version, service.instance.id and process.pid are always Lumetry’s own.' },
 } as const satisfies Record<string, VariableSpec>;

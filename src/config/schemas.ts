@@ -1,5 +1,6 @@
 // Valibot schemas for environment values. Every value arrives as a string; each schema says in its
 // error message what it wants, because that message is what the operator reads.
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 
@@ -16,8 +17,14 @@ export function wholeNumber(min: number, max: number) {
 
 export const port = wholeNumber(0, 65535);
 
+/** One of `options` (all lower case), in any case: the OpenTelemetry specification reads enum values that way. */
 export function oneOf<const T extends readonly [string, ...string[]]>(options: T) {
-  return v.picklist(options, `must be one of ${options.join(', ')}`);
+  return v.pipe(v.string(), v.toLowerCase(), v.picklist(options, `must be one of ${options.join(', ')}`));
+}
+
+/** The one value Lumetry supports for a standard variable; `why` says what to do instead. */
+export function only<const T extends string>(value: T, why: string) {
+  return v.pipe(v.string(), v.toLowerCase(), v.literal(value, `only ${value} is supported: ${why}`));
 }
 
 export const hostname = v.pipe(
@@ -44,8 +51,10 @@ function urlWith(schemes: readonly string[], message: string) {
 
 export const postgresUrl = urlWith(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL with a host');
 
+/** `true` or `false` in any case, as the OpenTelemetry specification requires of its booleans. */
 export const boolean = v.pipe(
   v.string(),
+  v.toLowerCase(),
   v.picklist(['true', 'false'], 'must be true or false'),
   v.transform((value) => value === 'true'),
 );
@@ -120,6 +129,19 @@ export const keyValueList = v.pipe(
   }),
 );
 
+/**
+ * OTLP headers (gRPC metadata): key=value pairs whose keys are letters, digits, `-`, `_` and `.`
+ * and whose decoded values are printable ASCII, the characters both HTTP and gRPC metadata accept.
+ * Anything else would only fail at start-up or at every export, with the value in the error.
+ * Binary (`-bin`) metadata is not offered. Keys are lower-cased: header names ignore case.
+ */
+export const headerList = v.pipe(
+  keyValueList,
+  v.check((pairs) => Object.keys(pairs).every((key) => /^[A-Za-z0-9_.-]+$/.test(key) && !/-bin$/i.test(key)), 'header names must be letters, digits, -, _ or . (binary -bin headers are not supported)'),
+  v.check((pairs) => Object.values(pairs).every((value) => /^[\x20-\x7e]*$/.test(value)), 'header values must be printable ASCII once percent-decoded (no control characters or non-ASCII)'),
+  v.transform((pairs) => Object.fromEntries(Object.entries(pairs).map(([key, value]) => [key.toLowerCase(), value]))),
+);
+
 /** A path to a readable file; the value is the file's text. */
 export const readableFile = v.pipe(
   v.string(),
@@ -132,6 +154,24 @@ export const readableFile = v.pipe(
     }
   }),
 );
+
+/** A readable PEM file of one or more CA certificates; the value is the file's text. */
+export const certificateFile = v.pipe(
+  readableFile,
+  v.check((text) => {
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    return blocks.length > 0 && blocks.every(isCertificate);
+  }, 'must be a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)'),
+);
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A fraction from 0 to 1, as a sampling ratio. */
 export const fraction = v.pipe(

@@ -1,6 +1,6 @@
 // What the OpenTelemetry variables mean once resolved: per signal, either off or one complete OTLP
 // destination (a signal's own variable wins over the generic one; headers from both are merged, the
-// signal's winning on a clash). Defaults follow the OTLP exporter specification.
+// signal's winning on a clash, names compared in any case). Defaults follow the OTLP exporter specification.
 import type { otlpProtocols, samplers } from './otel-variables.ts';
 import type { ParsedValues } from './variables.ts';
 
@@ -61,8 +61,7 @@ function otlpExport(values: ParsedValues, signal: SignalName): OtlpExport {
   const protocol = own('PROTOCOL') ?? 'http/protobuf';
   const signalUrl = values[`OTEL_EXPORTER_OTLP_${signal.toUpperCase() as Uppercase<SignalName>}_ENDPOINT`];
   const base = values.OTEL_EXPORTER_OTLP_ENDPOINT ?? `http://localhost:${defaultPorts[protocol]}`;
-  // The generic endpoint is a base URL: http/protobuf appends the signal's path; gRPC uses it as is.
-  const url = signalUrl ?? (protocol === 'grpc' ? base : `${base.replace(/\/+$/, '')}/v1/${signal}`);
+  const url = signalUrl ?? (protocol === 'grpc' ? base : withSignalPath(base, signal));
   return {
     protocol,
     url,
@@ -71,4 +70,11 @@ function otlpExport(values: ParsedValues, signal: SignalName): OtlpExport {
     compression: own('COMPRESSION') ?? 'none',
     certificate: own('CERTIFICATE'),
   };
+}
+
+/** The generic endpoint is a base URL: http/protobuf appends the signal's path to its path (a query stays a query). */
+function withSignalPath(base: string, signal: SignalName): string {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/${signal}`;
+  return url.href;
 }

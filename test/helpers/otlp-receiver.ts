@@ -78,7 +78,8 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     const definition = { Export: { path, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } };
     server.addService(definition as unknown as grpc.ServiceDefinition, {
       Export: async (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
-        const headers = Object.fromEntries(Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)]));
+        // Every value of a key, as HTTP joins repeated headers: a header sent twice must show.
+        const headers = Object.fromEntries(Object.keys(call.metadata.getMap()).map((key) => [key, call.metadata.get(key).map(String).join(', ')]));
         requests.push({ signal, protocol: 'grpc', headers, body: call.request });
         await hold();
         if (behaviour.unauthorized) return callback({ code: grpc.status.UNAUTHENTICATED, details: 'unauthorized' });

@@ -34,8 +34,9 @@ async function httpOptions(settings: OtlpExport, ca: string[] | undefined): Prom
 async function grpcOptions(settings: OtlpExport) {
   const grpc = await import('@grpc/grpc-js');
   const { CompressionAlgorithm } = await import('@opentelemetry/otlp-exporter-base');
+  // The config has checked that gRPC takes every key and value.
   const metadata = new grpc.Metadata();
-  for (const [key, value] of Object.entries(settings.headers)) metadata.set(key.toLowerCase(), value);
+  for (const [key, value] of Object.entries(settings.headers)) metadata.set(key, value);
   const credentials = secure(settings.url)
     ? grpc.credentials.createSsl(Buffer.from(trustedCertificates(settings.certificate).join('\n')))
     : grpc.credentials.createInsecure();
@@ -76,12 +77,13 @@ export async function logRecordExporter(settings: OtlpExport): Promise<OtlpExpor
   return otlpExporter(settings, 'logs', (records: ReadableLogRecord[]) => ProtobufLogsSerializer.serializeRequest(records));
 }
 
-/** The metric exporter's base class adds the aggregation and temporality choices (the defaults) to the delegate. */
+/** The metric exporter's base class adds the aggregation and temporality choices to the delegate. */
 export async function metricExporter(settings: OtlpExport): Promise<OtlpExporter<ResourceMetrics, PushMetricExporter>> {
   const { ProtobufMetricsSerializer } = await import('@opentelemetry/otlp-transformer');
-  const { OTLPMetricExporterBase } = await import('@opentelemetry/exporter-metrics-otlp-http');
+  const { AggregationTemporalityPreference, OTLPMetricExporterBase } = await import('@opentelemetry/exporter-metrics-otlp-http');
   const { delegate, refused } = await exportDelegate(settings, 'metrics', (batch: ResourceMetrics) => ProtobufMetricsSerializer.serializeRequest(batch));
-  return { exporter: new OTLPMetricExporterBase(delegate), refused };
+  // Given, so the base class does not read OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE itself (the config checks it).
+  return { exporter: new OTLPMetricExporterBase(delegate, { temporalityPreference: AggregationTemporalityPreference.CUMULATIVE }), refused };
 }
 
 /** An exporter of `signal` encoding with `serialize`: the SDK's serializers, or ours for server spans and request events. */
@@ -120,12 +122,16 @@ async function exportDelegate<T>(settings: OtlpExport, signal: SignalName, seria
   const counting = { name: item, countItems: (items: T) => (Array.isArray(items) ? items.length : 0) };
   if (settings.protocol === 'grpc') {
     const { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } = await import('@opentelemetry/otlp-grpc-exporter-base');
-    const options = convertLegacyOtlpGrpcOptions(await grpcOptions(settings), name);
+    // The SDK would add OTEL_EXPORTER_OTLP_*HEADERS read on its own; only the checked settings' are sent.
+    const grpcSettings = await grpcOptions(settings);
+    const options = { ...convertLegacyOtlpGrpcOptions(grpcSettings, name), metadata: () => grpcSettings.metadata.clone() };
     return { delegate: createOtlpGrpcExportDelegate(options, serializer, `otlp_grpc_${item}_exporter`, counting, undefined, service, method), refused };
   }
   const { convertLegacyHttpOptions, createOtlpHttpExportDelegate, createOtlpHttpExporterMetrics } = await import('@opentelemetry/otlp-exporter-base/node-http');
   const ca = authorities(settings);
-  const options = convertLegacyHttpOptions(await httpOptions(settings, ca), name, path, { 'Content-Type': 'application/x-protobuf' });
+  const required = { 'Content-Type': 'application/x-protobuf' };
+  // As for gRPC: the checked settings' headers only, not the SDK's own reading of the environment.
+  const options = { ...convertLegacyHttpOptions(await httpOptions(settings, ca), name, path, required), headers: async () => ({ ...settings.headers, ...required }) };
   const { post } = await loadRuntime();
   if (post === undefined) return { delegate: createOtlpHttpExportDelegate(options, serializer, `otlp_http_${item}_exporter`, counting, undefined), refused };
   const { createOtlpNetworkExportDelegate } = await import('@opentelemetry/otlp-exporter-base');
