@@ -147,10 +147,13 @@ test('metric temporality and histogram aggregation other than what /metrics serv
   assert.match(result.problems[0]!.reason, /^only cumulative is supported: .*cumulativetodelta/);
 });
 
-test('a batch larger than its queue is refused', () => {
-  const result = loadConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BLRP_MAX_QUEUE_SIZE: '100', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '100' }, '/');
+test('a batch set larger than its queue is refused; the default batch size shrinks to a smaller queue', () => {
+  const result = loadConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '101', OTEL_BLRP_MAX_QUEUE_SIZE: '100' }, '/');
   assert.ok(!result.ok);
-  assert.deepEqual(result.problems, [{ variable: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', reason: 'must not be more than OTEL_BSP_MAX_QUEUE_SIZE (100), got 512' }]);
+  assert.deepEqual(result.problems, [{ variable: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', reason: 'must not be more than OTEL_BSP_MAX_QUEUE_SIZE (100), got 101' }]);
+  const { telemetry } = config({ OTEL_BSP_MAX_QUEUE_SIZE: '256' }).config;
+  assert.deepEqual(telemetry.spans, { delayMs: 5000, maxQueueSize: 256, maxBatchSize: 256 });
+  assert.equal(telemetry.logRecords.maxBatchSize, 512);
 });
 
 test('standard variables Lumetry does not read are named in a warning', () => {

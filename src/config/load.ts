@@ -47,7 +47,7 @@ export function loadConfig(env: Env, cwd: string): LoadResult {
     values[name] = parsed.output;
     settings.push({ name, source: raw.source, secret: spec.secret === true, value: parsed.output });
   }
-  if (problems.length === 0) problems.push(...inconsistencies(values as unknown as ParsedValues));
+  if (problems.length === 0) problems.push(...reconcile(values, settings));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: toConfig(values as unknown as ParsedValues, cwd), settings, warnings: [...unknownVariables(env), ...unreadOtelVariables(env)] };
 }
@@ -105,13 +105,19 @@ function unknownVariables(env: Env): string[] {
     .map((name) => `unknown setting ${name} is ignored`);
 }
 
-/** Values each valid alone that cannot go together. */
-function inconsistencies(values: ParsedValues): Problem[] {
+/**
+ * Values each valid alone that cannot go together. An export batch cannot be larger than its queue:
+ * set so, it is refused; left at its default, it shrinks to a smaller queue the operator chose.
+ */
+function reconcile(values: Record<string, unknown>, settings: readonly Setting[]): Problem[] {
   const problems: Problem[] = [];
   for (const processor of ['BSP', 'BLRP'] as const) {
-    const batch = values[`OTEL_${processor}_MAX_EXPORT_BATCH_SIZE`];
-    const queue = values[`OTEL_${processor}_MAX_QUEUE_SIZE`];
-    if (batch > queue) problems.push({ variable: `OTEL_${processor}_MAX_EXPORT_BATCH_SIZE`, reason: `must not be more than OTEL_${processor}_MAX_QUEUE_SIZE (${queue}), got ${batch}` });
+    const batchName = `OTEL_${processor}_MAX_EXPORT_BATCH_SIZE`;
+    const batch = values[batchName] as number;
+    const queue = values[`OTEL_${processor}_MAX_QUEUE_SIZE`] as number;
+    if (batch <= queue) continue;
+    if (settings.find((setting) => setting.name === batchName)?.source === 'default') values[batchName] = queue;
+    else problems.push({ variable: batchName, reason: `must not be more than OTEL_${processor}_MAX_QUEUE_SIZE (${queue}), got ${batch}` });
   }
   return problems;
 }
