@@ -1,10 +1,12 @@
 // The request event is encoded as JSON straight into the line's bytes on the hot path and as an object for text lines
 // and OTLP log records: both forms must carry the same fields, with request-controlled strings
-// (path, user agent, request id) escaped.
+// (path, user agent, request id) escaped; in text format, control characters are escaped so that
+// a request can never break its event into lines.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApp } from '../src/http/create-app.ts';
 import { actAs } from '../src/http/request-scope.ts';
+import { loadRuntime } from '../src/runtime/index.ts';
 import { JsonBytes } from '../src/telemetry/json-bytes.ts';
 import type { LineFill } from '../src/telemetry/line-writer.ts';
 import { createLogger, type EventFields, forEachField } from '../src/telemetry/logger.ts';
@@ -89,6 +91,25 @@ test('in text format a request event is one readable line with its fields, made 
     for (const pair of ['http.request.method=GET', 'http.request.id=req-9', 'http.response.status_code=200', 'url.path=/v1/things/9', 'client.address=192.0.2.9', 'user_agent.original=ua 1']) assert.ok(match[2]!.includes(pair), `${pair} in ${match[2]}`);
     assert.ok(!lines[0]!.includes('token'), 'never the query string');
   }
+});
+
+test('in text format every event is one line, whatever the request path and the error hold', async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ service: 'ingest-api', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'text', write: (line) => void lines.push(line) });
+  const app = createApp(logger).get('/v1/*', (c) => {
+    throw new Error(`no such thing: ${c.req.path}`);
+  });
+  const server = await (await loadRuntime()).serve((request, bindings) => app.fetch(request, bindings), { hostname: '127.0.0.1', port: 0 });
+  // Decoded into url.path: a line break, then what would read as another process's event.
+  const forged = '2026-01-01T00:00:00.000Z INFO  ingest-api GET /admin 200';
+  const response = await fetch(`http://127.0.0.1:${server.port}/v1/a%0A${forged.replaceAll(' ', '%20')}%0D%E2%80%A8%C2%85%1B[31m%09`);
+  await server.stop();
+  assert.equal(response.status, 500);
+  assert.equal(lines.length, 2, 'request failed, then the request event');
+  for (const line of lines) assert.match(line, /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+\n$/, 'one line, no control character');
+  const [failed, event] = lines;
+  assert.ok(event!.includes(`url.path=/v1/a\\n${forged}\\r\\u2028\\u0085\\u001b[31m\\t`), `escaped, readable: ${event}`);
+  assert.match(failed!, / error\.stack_trace=Error: no such thing: .*\\n {4}at /, 'the stack trace on the same line');
 });
 
 test('a request answered with 400 or above is an event with outcome failure, in the line and in the record alike', async () => {

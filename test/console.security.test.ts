@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { createConsoleApp } from '../src/console/app.ts';
 import { loginLimiter } from '../src/console/login-limiter.ts';
 import { createApiKey } from '../src/tenancy.ts';
+import { ecsProblems } from './helpers/ecs.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
 import { sqliteStore } from './helpers/sqlite-store.ts';
 
@@ -37,7 +38,7 @@ function api(key: string, method: string, path: string, body?: unknown) {
   return app.request(path, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) }, env);
 }
 
-async function login(key: string, headers: Record<string, string> = {}, client = env) {
+async function login(key: string, headers: Record<string, string> = {}, client: { remoteAddress?: string } = env) {
   return app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ key }).toString() }, client);
 }
 
@@ -129,6 +130,16 @@ describe('login and sessions', () => {
     for (const key of wrong) assert.ok(!logged.includes(key), 'the submitted key is never logged');
     now += 60_001;
     assert.equal((await login(keys.acme, {}, client)).status, 303, 'the limit lifts when the failures age out');
+  });
+
+  test('a login from an unknown address is logged without client.ip, which Elasticsearch would refuse', async () => {
+    const unknown = {};
+    const from = log.lines.length;
+    assert.equal((await login('lum_console_not-a-real-key-3333333333333333333333333', {}, unknown)).status, 401);
+    assert.equal((await login(keys.acme, {}, unknown)).status, 303);
+    const events = log.entries().slice(from).filter((entry) => String(entry.message).startsWith('console login'));
+    assert.deepEqual(events.map((entry) => [entry.message, entry.client]), [['console login failed', undefined], ['console login', undefined]]);
+    for (const entry of events) assert.deepEqual(ecsProblems(entry), [], `${entry.message} fits ECS`);
   });
 
   test('a login posted from another site is refused', async () => {

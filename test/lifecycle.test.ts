@@ -53,6 +53,15 @@ describe('stop signals on a process whose cleanup hangs', () => {
     assert.ok(failing.stdout.some((line) => line.includes('"message":"unhandled promise rejection"')));
   });
 
+  test('a rejection with an object without a prototype is logged as itself', { timeout: 30_000 }, async () => {
+    const failing = spawnFile(fileURLToPath(new URL('./fixtures/fatal-during-shutdown.ts', import.meta.url)), ['null-prototype'], cleanEnv({}));
+    await failing.waitForLog(isReady);
+    failing.child.kill('SIGTERM');
+    assert.deepEqual(await failing.exited, { code: 1, signal: null });
+    const fatal = failing.stdout.map((line) => JSON.parse(line) as { message: string; error?: unknown }).filter((entry) => entry.error !== undefined);
+    assert.deepEqual(fatal, [{ ...fatal[0], message: 'unhandled promise rejection', error: { type: 'object', message: "[Object: null prototype] { reason: 'boom during shutdown' }" } }]);
+  });
+
   test('the watchdog ends a hung shutdown with exit code 1 and says why', { timeout: 30_000 }, async () => {
     const process = spawnFile(fixture, ['500'], cleanEnv({}));
     await process.waitForLog(isReady);

@@ -1,13 +1,15 @@
 // `npm run services`: the embedded quick start runs the three processes, creates the demo tenant
 // once with its keys in a 0600 file (never on stdout), and stops everything together, even when the
-// supervisor itself is killed.
+// supervisor itself is killed. Storage it cannot prepare stops it before any process starts.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { serviceNames } from '../src/services/names.ts';
-import { assertNoneRunning, cleanEnv, isAlive, type Started, start } from './helpers/processes.ts';
+import { sqliteFileName } from '../src/storage/open-store.ts';
+import { assertNoneRunning, cleanEnv, entryPoint, isAlive, type Started, start } from './helpers/processes.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 const dir = tempDir('services');
@@ -88,7 +90,55 @@ describe('services', () => {
       for (const pid of pids.values()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
+
+  test('when storage cannot be prepared, services exits 1 without starting any process', { timeout: 60_000, skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const broken = tempDir('services-broken');
+    mkdirSync(join(broken.path, sqliteFileName)); // a directory where the SQLite file should be
+    // A stdout that is full and never read: the exit waits its two seconds for the error line to go
+    // out, time in which a process started by mistake would be seen.
+    const fifo = join(broken.path, 'stdout');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const filler = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      for (;;) writeSync(filler, Buffer.alloc(4096, 0x0a));
+    } catch {
+      // EAGAIN: the pipe is full
+    }
+    closeSync(filler);
+    const stdout = openSync(fifo, constants.O_WRONLY);
+    const child = spawn(process.execPath, [entryPoint('src/main/services')], { env: { ...env, LUMETRY_DATA_DIR: broken.path }, stdio: ['ignore', stdout, 'pipe'] });
+    closeSync(stdout);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const started = new Set<number>();
+    while (child.exitCode === null && child.signalCode === null) {
+      for (const pid of childrenOf(child.pid!)) started.add(pid);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20))]);
+    }
+    closeSync(reader);
+    broken.remove();
+    assert.equal(await exited, 1, stderr);
+    assert.deepEqual([...started], [], 'no process was started');
+  });
 });
+
+/** The processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // pid (comm) state ppid …: the command name can hold spaces and parentheses.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
 
 function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -38,11 +38,15 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
   app.get('/login', (c) => c.html(loginPage()));
 
   app.post('/login', async (c) => {
-    const client = c.env.clientAddress ?? 'unknown';
+    const address = c.env.clientAddress;
+    // Unknown peers share one limiter bucket; the events then carry no client.ip, an ECS `ip` field
+    // that Elasticsearch refuses the whole document for when it holds anything but an address.
+    const client = address || 'unknown';
+    const peer = address ? { client: { ip: address } } : {};
     refuseCrossSite(c);
     const wait = limiter.retryAfterMs(client);
     if (wait > 0) {
-      logger.warn('console login refused: too many failures', { client: { ip: client } });
+      logger.warn('console login refused: too many failures', peer);
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return c.html(loginPage('Too many failed attempts from your address. Try again later.'), 429);
     }
@@ -51,14 +55,14 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
     const key = /^[A-Za-z0-9_-]{10,200}$/.test(presented) ? await store.findApiKeyByHash(await hashApiKey(presented)) : undefined;
     if (!key || key.revokedAt !== null || key.scope !== 'console') {
       limiter.recordFailure(client);
-      logger.warn('console login failed', { client: { ip: client }, user_agent: { original: c.req.header('user-agent') ?? '' } });
+      logger.warn('console login failed', { ...peer, user_agent: { original: c.req.header('user-agent') ?? '' } });
       return c.html(loginPage('That key was not accepted.'), 401);
     }
     limiter.recordSuccess(client);
     const token = randomToken();
     await store.createSession(await hashSessionToken(token), { tenantId: key.tenantId, apiKeyId: key.id, csrfToken: randomToken(), expiresAt: clock() + deps.sessionTtlMs });
     writeSessionCookie(c, token, Math.floor(deps.sessionTtlMs / 1000));
-    logger.info('console login', { client: { ip: client }, organization: { id: key.tenantId } });
+    logger.info('console login', { ...peer, organization: { id: key.tenantId } });
     return c.redirect('/deliveries', 303);
   });
 

@@ -94,6 +94,13 @@ function message({ method, path, status }: Exchange): string {
   return `${method} ${path} ${status}`;
 }
 
+/**
+ * Content-Length as a count, NaN when absent or not a plain count up to 2^53 - 1: Node accepts
+ * lengths up to 2^64 - 1, which a double cannot hold exactly and ECS's `long` cannot hold at all
+ * (Elasticsearch would refuse the event), and Number() also reads `1e3`, `0x10` and ` `.
+ */
 function byteCount(header: string | undefined): number {
-  return header === undefined ? Number.NaN : Number(header);
+  if (header === undefined || !/^\d{1,16}$/.test(header)) return Number.NaN;
+  const bytes = Number(header);
+  return bytes <= Number.MAX_SAFE_INTEGER ? bytes : Number.NaN;
 }

@@ -30,6 +30,8 @@ try {
 } catch (error) {
   logger.error('could not prepare storage', { error: errorFields(error) });
   exit(1);
+  // exit() returns at once and exits once the log is flushed: nothing below may start meanwhile.
+  await new Promise<never>(() => {});
 }
 
 const extension = extname(fileURLToPath(import.meta.url));

@@ -230,7 +230,18 @@ function textLine(service: string, level: LogLevel, message: string, fields: Eve
   const pairs: string[] = [];
   if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
   const extra = pairs.length === 0 ? '' : ` ${pairs.join(' ')}`;
-  return `${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}\n`;
+  return `${escapeControls(`${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}`)}\n`;
+}
+
+// A request path, a header or a stack trace can hold line breaks: written raw, one event would read
+// as several lines, and a client could forge some. C0 and C1 controls and the Unicode line and
+// paragraph separators are written as escapes, so a text event is always exactly one line.
+const controls = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const escapeControl = (char: string) => named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+function escapeControls(text: string): string {
+  return text.replace(controls, escapeControl);
 }
 
 /** Visits every leaf of nested fields under its dotted name (`http.request.method`); arrays are leaves. */
