@@ -1,9 +1,16 @@
 // Export failures are logged once a minute per signal, and header values never reach the log even
-// when a collector echoes only the token, or its percent-encoded form, in its error.
+// when a collector echoes only the token, or its percent-encoded form, in its error. Log lines the
+// stdout writer drops are counted with the telemetry lost on its way out.
 import assert from 'node:assert/strict';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { fdLineWriter } from '../src/telemetry/line-writer.ts';
+import { createMetrics } from '../src/telemetry/metrics.ts';
 import { endpointSecrets, exportReport } from '../src/telemetry/otlp/export-report.ts';
+import { processResource } from '../src/telemetry/resource.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
+import { tempDir } from './helpers/temp-dir.ts';
 
 test('failures are rate-limited per signal and header values are cut from the message', () => {
   let now = 0;
@@ -27,4 +34,22 @@ test('failures are rate-limited per signal and header values are cut from the me
 test('an endpoint URL gives up its user, password and query values as secrets to cut', () => {
   assert.deepEqual(endpointSecrets('https://otel%40corp:p%40ss@collector.example:4318/v1/traces?api-key=k3y-value&tenant=ops'), ['otel@corp', 'p@ss', 'k3y-value', 'ops']);
   assert.deepEqual(endpointSecrets('http://localhost:4318/v1/logs'), []);
+});
+
+test('log lines the stdout writer dropped are scraped as lumetry_telemetry_dropped_total of logs, reason stdout_full', async () => {
+  const dir = tempDir('dropped-lines');
+  const fd = openSync(join(dir.path, 'stdout'), 'w');
+  // 1 MB in one go to a writer that holds 256 KiB while its first write is out: the rest is dropped.
+  const writer = fdLineWriter(fd, 256 * 1024);
+  const metrics = createMetrics(processResource({ service: 'test', version: '0', instanceId: 'i', host: 'h', pid: 1 }), { path: '/metrics' });
+  exportReport({ logger: memoryLogger().logger, secrets: [], stdoutDropped: () => writer.dropped }).observe(metrics.meter);
+  const series = /^lumetry_telemetry_dropped_total\{lumetry_signal="logs",lumetry_reason="stdout_full"[^}]*\} (\d+)$/m;
+  assert.equal(series.exec(await metrics.scrape())?.[1], '0', 'the series is there before any line is dropped');
+  for (let i = 0; i < 1000; i++) writer.write(`${'x'.repeat(999)}\n`);
+  assert.ok(writer.dropped > 0);
+  assert.equal(series.exec(await metrics.scrape())?.[1], String(writer.dropped));
+  await writer.flush();
+  closeSync(fd);
+  dir.remove();
+  await metrics.shutdown();
 });

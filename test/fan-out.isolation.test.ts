@@ -48,7 +48,7 @@ async function pipelineDatabase(busyTimeoutMs: number) {
     /** Another connection to the same file, as an operator's sqlite3 shell would be. */
     other,
     start(options: { queue?: DurableQueue; leaseMs: number }) {
-      const fanOut = { store, queue: options.queue ?? queue, logger, owner: 'worker-1', batchSize: 10, leaseMs: options.leaseMs, retryBaseMs: 2, idle: idleWait(5, 20), onDeliveriesQueued: () => {}, metrics: pipelineMetrics(metrics.meter), tracing: queueTracing(undefined) };
+      const fanOut = { store, queue: options.queue ?? queue, logger, owner: 'worker-1', batchSize: 10, leaseMs: options.leaseMs, retryBaseMs: 2, idle: idleWait(5, 20), onDeliveriesQueued: () => {}, metrics: pipelineMetrics(metrics), tracing: queueTracing(undefined) };
       loop = runFanOutLoop(fanOut, controller.signal);
     },
     close: async () => {

@@ -7,6 +7,7 @@ import { guarded, type HealthCheck } from '../health/check.ts';
 import { monitorEventLoop } from '../health/event-loop.ts';
 import { createHealth } from '../health/health.ts';
 import { healthRoutes } from '../health/routes.ts';
+import { ecsProblems } from './helpers/ecs.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
 
 const failures = new Map<string, Error>();
@@ -65,6 +66,7 @@ describe('failing', () => {
     }
     assert.equal((await probe('/readyz')).status, 200);
     assert.ok(log.entries().some((e) => e.message === 'health check passing again'));
+    for (const entry of log.entries().filter((e) => String(e.message).startsWith('health check'))) assert.deepEqual(ecsProblems(entry), [], `${entry.message} fits ECS and the documented lumetry.* fields`);
   });
 
   test('?exclude skips a check and says so; an unknown name gets a warning line', async () => {

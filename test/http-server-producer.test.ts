@@ -25,15 +25,15 @@ test('duration and in-flight requests come out as the semantic conventions and P
   recorder.finished('POST', '/v1/events', 503, 0.2, 2048);
   const text = await scrape();
   await shutdown();
-  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",le="0\.005"\} 1$/m);
-  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",le="\+Inf"\} 1$/m);
-  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",le="0\.1"\} 0$/m);
-  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",le="0\.25"\} 1$/m);
-  assert.match(text, /^http_server_request_duration_seconds_sum\{http_request_method="GET",http_response_status_code="200",http_route="\/livez"\} 0\.003$/m);
-  assert.match(text, /^http_server_request_body_size_bytes_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",le="10000"\} 1$/m);
-  assert.match(text, /^http_server_request_body_size_bytes_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",le="1000"\} 0$/m);
+  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",otel_scope_name="lumetry\.http",le="0\.005"\} 1$/m);
+  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",otel_scope_name="lumetry\.http",le="\+Inf"\} 1$/m);
+  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",otel_scope_name="lumetry\.http",le="0\.1"\} 0$/m);
+  assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",otel_scope_name="lumetry\.http",le="0\.25"\} 1$/m);
+  assert.match(text, /^http_server_request_duration_seconds_sum\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",otel_scope_name="lumetry\.http"\} 0\.003$/m);
+  assert.match(text, /^http_server_request_body_size_bytes_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",otel_scope_name="lumetry\.http",le="10000"\} 1$/m);
+  assert.match(text, /^http_server_request_body_size_bytes_bucket\{http_request_method="POST",http_response_status_code="503",http_route="\/v1\/events",error_type="503",otel_scope_name="lumetry\.http",le="1000"\} 0$/m);
   assert.doesNotMatch(text, /^http_server_request_body_size_bytes_count\{http_request_method="GET"/m, 'no size recorded when the length is unknown');
-  assert.match(text, /^# TYPE http_server_active_requests gauge\nhttp_server_active_requests\{http_request_method="GET"\} 1\nhttp_server_active_requests\{http_request_method="POST"\} 0$/m);
+  assert.match(text, /^# TYPE http_server_active_requests gauge\nhttp_server_active_requests\{http_request_method="GET",otel_scope_name="lumetry\.http"\} 1\nhttp_server_active_requests\{http_request_method="POST",otel_scope_name="lumetry\.http"\} 0$/m);
   if (!promtoolSkip) assert.equal(promtool(text).status, 0, promtool(text).output);
 });
 
@@ -43,5 +43,5 @@ test('past the series bound, new routes fold into one overflow series', async ()
   const text = await scrape();
   await shutdown();
   assert.equal(text.match(/^http_server_request_duration_seconds_count\{/gm)?.length, maxSeries + 1);
-  assert.match(text, /^http_server_request_duration_seconds_count\{otel_metric_overflow="true"\} 6$/m);
+  assert.match(text, /^http_server_request_duration_seconds_count\{otel_metric_overflow="true",otel_scope_name="lumetry\.http"\} 6$/m);
 });

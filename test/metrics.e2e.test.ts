@@ -33,7 +33,8 @@ function undocumented(text: string, documented: ReturnType<typeof documentedMetr
     if (name === 'target_info') continue; // its labels are the resource's, which the row describes in words
     const samples = text.matchAll(new RegExp(`^${name}(?:_bucket|_sum|_count)?\\{([^}]*)\\}`, 'gm'));
     const labels = new Set([...samples].flatMap(([, pairs]) => [...pairs!.matchAll(/([a-z0-9_]+)="/g)].map(([, label]) => label!)));
-    for (const label of labels) if (label !== 'le' && !row.labels.includes(`\`${label}\``)) problems.push(`${name}'s label ${label} is not in its row`);
+    // `le` and the scope's labels are on every histogram or every series; the docs say so once, not per row.
+    for (const label of labels) if (label !== 'le' && !label.startsWith('otel_scope_') && !row.labels.includes(`\`${label}\``)) problems.push(`${name}'s label ${label} is not in its row`);
   }
   return problems;
 }
@@ -59,13 +60,14 @@ test('every process serves promtool-clean metrics with route templates and its o
         const checked = promtool(text);
         assert.equal(checked.status, 0, `${name}: ${checked.output}`);
         assert.match(text, new RegExp(`^target_info\\{service_name="${name}",service_version="[^"]+",service_instance_id="[0-9a-f-]{36}",process_pid="\\d+",host_name="[^"]+"\\} 1$`, 'm'));
-        assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",le="0\.005"\} \d+$/m);
+        assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",otel_scope_name="lumetry\.http",le="0\.005"\} \d+$/m);
         assert.match(text, /^# TYPE http_server_active_requests gauge$/m);
-        assert.match(text, /^process_cpu_time_seconds_total\{cpu_mode="user"\} [\d.e-]+$/m);
-        assert.match(text, /^process_memory_usage_bytes [1-9]\d+$/m);
-        assert.match(text, /^lumetry_runtime_heap_used_bytes [1-9]\d+$/m);
-        assert.match(text, /^process_uptime_seconds [\d.]+$/m);
+        assert.match(text, /^process_cpu_time_seconds_total\{cpu_mode="user",otel_scope_name="lumetry"\} [\d.e-]+$/m);
+        assert.match(text, /^process_memory_usage_bytes\{otel_scope_name="lumetry"\} [1-9]\d+$/m);
+        assert.match(text, /^lumetry_runtime_heap_used_bytes\{otel_scope_name="lumetry"\} [1-9]\d+$/m);
+        assert.match(text, /^process_uptime_seconds\{otel_scope_name="lumetry"\} [\d.]+$/m);
         assert.match(text, /^# TYPE lumetry_runtime_event_loop_delay_seconds histogram$/m);
+        assert.match(text, /^lumetry_telemetry_dropped_total\{lumetry_signal="logs",lumetry_reason="stdout_full"[^}]*\} \d+$/m, `${name}: stdout drops are counted with OTLP off`);
         assert.deepEqual(undocumented(text, documentedMetrics()), [], `${name}: every metric is in docs/observability.md as it is served`);
       }
       const ingestText = await (await fetch(`${stack.url('ingest-api')}/metrics`)).text();
@@ -126,30 +128,30 @@ test('the pipeline reports what it did: events, rejections, queue flow and gauge
       await receiver.until((got) => got.length === 5);
       const scrape = async (name: 'ingest-api' | 'worker') => (await fetch(`${stack.url(name)}/metrics`)).text();
       let worker = '';
-      for (let i = 0; i < 100 && !/lumetry_delivery_attempts_total\{lumetry_outcome="dead"\} 1/.test(worker); i++) {
+      for (let i = 0; i < 100 && !/lumetry_delivery_attempts_total\{lumetry_outcome="dead",otel_scope_name="lumetry"\} 1/.test(worker); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         worker = await scrape('worker');
       }
       const ingestText = await scrape('ingest-api');
       const expectations: [string, RegExp][] = [
-        [ingestText, /^lumetry_events_total\{lumetry_outcome="accepted"\} 5$/m],
-        [ingestText, /^lumetry_events_total\{lumetry_outcome="duplicate"\} 1$/m],
-        [ingestText, /^lumetry_ingest_rejected_total\{lumetry_reason="unauthorized"\} 1$/m],
-        [ingestText, /^lumetry_auth_failures_total\{lumetry_reason="unauthorized"\} 1$/m],
-        [ingestText, /^lumetry_queue_items_total\{lumetry_queue="ingest",lumetry_operation="enqueued"\} 5$/m],
-        [worker, /^lumetry_queue_items_total\{lumetry_queue="ingest",lumetry_operation="acked"\} 5$/m],
-        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="enqueued"\} 5$/m],
-        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="acked"\} 4$/m],
-        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="dead_lettered"\} 1$/m],
-        [worker, /^lumetry_delivery_attempts_total\{lumetry_outcome="delivered"\} 4$/m],
-        [worker, /^lumetry_delivery_attempts_total\{lumetry_outcome="dead"\} 1$/m],
-        [worker, /^lumetry_queue_depth\{lumetry_queue="ingest"\} 0$/m],
-        [worker, /^lumetry_queue_dead_lettered\{lumetry_queue="delivery"\} 1$/m],
-        [worker, /^lumetry_ingestion_latency_seconds_count 5$/m],
-        [worker, /^lumetry_delivery_latency_seconds_count 4$/m],
-        [worker, /^http_client_request_duration_seconds_count\{http_request_method="POST",server_address="127\.0\.0\.1",http_response_status_code="204"\} 4$/m],
-        [worker, /^http_client_request_duration_seconds_count\{http_request_method="POST",server_address="127\.0\.0\.1",http_response_status_code="410",error_type="410"\} 1$/m],
-        [worker, /^lumetry_worker_cycle_duration_seconds_count\{lumetry_queue="ingest",lumetry_outcome="ok"\} \d+$/m],
+        [ingestText, /^lumetry_events_total\{lumetry_outcome="accepted",otel_scope_name="lumetry"\} 5$/m],
+        [ingestText, /^lumetry_events_total\{lumetry_outcome="duplicate",otel_scope_name="lumetry"\} 1$/m],
+        [ingestText, /^lumetry_ingest_rejected_total\{lumetry_reason="unauthorized",otel_scope_name="lumetry"\} 1$/m],
+        [ingestText, /^lumetry_auth_failures_total\{lumetry_reason="unauthorized",otel_scope_name="lumetry"\} 1$/m],
+        [ingestText, /^lumetry_queue_items_total\{lumetry_queue="ingest",lumetry_operation="enqueued",otel_scope_name="lumetry"\} 5$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="ingest",lumetry_operation="acked",otel_scope_name="lumetry"\} 5$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="enqueued",otel_scope_name="lumetry"\} 5$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="acked",otel_scope_name="lumetry"\} 4$/m],
+        [worker, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="dead_lettered",otel_scope_name="lumetry"\} 1$/m],
+        [worker, /^lumetry_delivery_attempts_total\{lumetry_outcome="delivered",otel_scope_name="lumetry"\} 4$/m],
+        [worker, /^lumetry_delivery_attempts_total\{lumetry_outcome="dead",otel_scope_name="lumetry"\} 1$/m],
+        [worker, /^lumetry_queue_depth\{lumetry_queue="ingest",otel_scope_name="lumetry"\} 0$/m],
+        [worker, /^lumetry_queue_dead_lettered\{lumetry_queue="delivery",otel_scope_name="lumetry"\} 1$/m],
+        [worker, /^lumetry_ingestion_latency_seconds_count\{otel_scope_name="lumetry"\} 5$/m],
+        [worker, /^lumetry_delivery_latency_seconds_count\{otel_scope_name="lumetry"\} 4$/m],
+        [worker, /^http_client_request_duration_seconds_count\{http_request_method="POST",server_address="127\.0\.0\.1",http_response_status_code="204",otel_scope_name="lumetry"\} 4$/m],
+        [worker, /^http_client_request_duration_seconds_count\{http_request_method="POST",server_address="127\.0\.0\.1",http_response_status_code="410",error_type="410",otel_scope_name="lumetry"\} 1$/m],
+        [worker, /^lumetry_worker_cycle_duration_seconds_count\{lumetry_queue="ingest",lumetry_outcome="ok",otel_scope_name="lumetry"\} \d+$/m],
       ];
       for (const [text, pattern] of expectations) assert.match(text, pattern);
       for (const text of [worker, ingestText]) {

@@ -61,7 +61,7 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
     try {
       await process.waitForLog((e) => String(e.message).startsWith('OTLP traces export failed'), 30_000);
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      assert.match(metrics, /^lumetry_telemetry_dropped_total\{lumetry_signal="traces",lumetry_reason="export_failed"\} [1-9]/m);
+      assert.match(metrics, /^lumetry_telemetry_dropped_total\{lumetry_signal="traces",lumetry_reason="export_failed",otel_scope_name="lumetry"\} [1-9]/m);
     } finally {
       process.child.kill('SIGTERM');
       assert.equal((await process.exited).code, 0);

@@ -2,8 +2,9 @@
 // request's route from the router's match. Requests that overlap must still each be counted under
 // their own route, a middleware's answer under the route it guarded, and a thrown error as a 500
 // with the request id in the answer and the log. A client that hangs up early is still logged with
-// its address.
+// its address. A Content-Length no ECS `long` can hold is no body size.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { ApiError } from '../src/http/api-error.ts';
 import { createApp } from '../src/http/create-app.ts';
@@ -46,7 +47,7 @@ test('overlapping requests are each counted under their own route', async () => 
   assert.equal(count(text, 'GET', 200, '/slow/:id'), 20);
   assert.equal(count(text, 'POST', 201, '/fast'), 20);
   assert.equal(count(text, 'GET', 401, '/guarded/:thing'), 20, 'the route the middleware guarded');
-  assert.match(text, /^http_server_active_requests\{http_request_method="GET"\} 0$/m);
+  assert.match(text, /^http_server_active_requests\{http_request_method="GET",otel_scope_name="lumetry\.http"\} 0$/m);
   await metrics.shutdown();
 });
 
@@ -87,4 +88,37 @@ test('a client that hangs up before the answer is still logged with its address'
   const event = lines.find((line) => line.message === 'GET /slow 200');
   assert.ok(event, 'the request event was written');
   assert.deepEqual(event.client, { address: '127.0.0.1', ip: '127.0.0.1' });
+});
+
+/** Sends `head` as it is and resolves with the answer's status; the body is never sent. */
+function statusOf(port: number, head: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      if (!received.includes('\r\n')) return;
+      socket.destroy();
+      resolve(Number(received.split(' ')[1]));
+    });
+    socket.on('error', reject);
+    socket.write(head);
+  });
+}
+
+test('a Content-Length beyond 2^53 - 1 gives no body size, in the request event and the metric alike', { timeout: 20_000 }, async () => {
+  const { app, lines, metrics } = instrumentedApp();
+  app.post('/upload', (c) => c.json({ ok: true }));
+  const server = await (await loadRuntime()).serve((request, bindings) => app.fetch(request, bindings), { hostname: '127.0.0.1', port: 0 });
+  // Node takes lengths up to 2^64 - 1 and answers before the body comes; Bun refuses them with 400.
+  const statuses = [];
+  for (const length of ['2', '18446744073709551615', '9007199254740992']) statuses.push(await statusOf(server.port, `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n${length === '2' ? '{}' : ''}`));
+  await server.stop();
+  assert.equal(statuses[0], 200);
+  const events = lines.filter((line) => line.message === 'POST /upload 200');
+  assert.equal(events.length, statuses.filter((status) => status === 200).length);
+  assert.deepEqual(events.map((event) => (event.http as { request: { body?: unknown } }).request.body), [{ bytes: 2 }, ...events.slice(1).map(() => undefined)]);
+  const sizes = /^http_server_request_body_size_bytes_count\{[^}]*http_route="\/upload"[^}]*\} (\d+)$/m.exec(await metrics.scrape());
+  assert.equal(sizes?.[1], '1', 'only the request with a usable length is in the body size histogram');
+  await metrics.shutdown();
 });

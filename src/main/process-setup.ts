@@ -34,6 +34,8 @@ export interface ProcessLog {
   makeDeferred(): void;
   /** With OTLP logs on: where every event also goes, once telemetry has started. */
   connectLogs(sink: LogSink): void;
+  /** Lines dropped so far because stdout's reader fell behind, for lumetry.telemetry.dropped. */
+  droppedLines(): number;
 }
 
 export function processLog(service: string, config: Config): ProcessLog {
@@ -59,6 +61,7 @@ export function processLog(service: string, config: Config): ProcessLog {
     },
     write: writer.write,
     makeDeferred: writer.makeDeferred,
+    droppedLines: () => writer.dropped,
     exit: (code) => {
       setTimeout(() => {
         writer.flushSync();

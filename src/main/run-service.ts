@@ -56,7 +56,7 @@ export interface ServiceDefinition {
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const loaded = configOrExit(process.env);
   const { config } = loaded;
-  const { logger, exit, connectLogs, makeDeferred } = processLog(definition.name, config);
+  const { logger, exit, connectLogs, makeDeferred, droppedLines } = processLog(definition.name, config);
   for (const warning of loaded.warnings) logger.warn(warning);
   const shutdown = createShutdown(logger);
   const stop = { shutdown, logger, timeoutMs: config.shutdownTimeoutMs, exit };
@@ -71,7 +71,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     }
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
     const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid };
-    const telemetry = await startTelemetry(identity, config, logger, connectLogs);
+    const telemetry = await startTelemetry(identity, config, logger, connectLogs, droppedLines);
     shutdown.add(
       'telemetry',
       () => {
@@ -116,7 +116,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     setReadiness();
     startup.done('migrations');
 
-    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, tracer, logProbes: config.log.probes }, pipeline: pipelineMetrics(metrics.meter), tracer };
+    const context: ServiceContext = { config, logger, runtime, store, queue, shutdown, management: { health, metrics, tracer, logProbes: config.log.probes }, pipeline: pipelineMetrics(metrics), tracer };
     await definition.start?.(context);
     handler = definition.createApp(context).fetch;
     const heartbeat = startHeartbeat({

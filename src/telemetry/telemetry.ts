@@ -21,12 +21,13 @@ export interface Telemetry {
   shutdown(deadlineMs: number): Promise<void>;
 }
 
-export async function startTelemetry(identity: ProcessIdentity, config: Config, logger: Logger, connectLogs?: (sink: LogSink) => void): Promise<Telemetry> {
+/** `stdoutDropped`: log lines the stdout writer has dropped so far, counted in lumetry.telemetry.dropped. */
+export async function startTelemetry(identity: ProcessIdentity, config: Config, logger: Logger, connectLogs?: (sink: LogSink) => void, stdoutDropped?: () => number): Promise<Telemetry> {
   const settings = config.telemetry;
   const resource = processResource(identity, { environment: settings.environment, extra: settings.resourceAttributes });
   const proxies = [config.proxy.http, config.proxy.https].filter((url) => url !== undefined);
   const secrets = [...Object.values(settings.export).flatMap((signal) => (signal ? [...Object.values(signal.headers), ...endpointSecrets(signal.url)] : [])), ...proxies.flatMap(endpointSecrets)];
-  const report = exportReport({ logger, secrets });
+  const report = exportReport({ logger, secrets, ...(stdoutDropped ? { stdoutDropped } : {}) });
   const pushing = settings.export.metrics;
   const push = pushing && {
     exporter: accounted(await metricExporter(pushing), 'metrics', report, (batch: ResourceMetrics) => batch.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, m) => n + m.dataPoints.length, 0), 0)),
@@ -34,7 +35,8 @@ export async function startTelemetry(identity: ProcessIdentity, config: Config, 
     timeoutMs: settings.metricExport.timeoutMs,
   };
   const metrics = createMetrics(resource, { path: config.metrics.enabled ? config.metrics.path : undefined, ...(push ? { push } : {}) });
-  if (Object.values(settings.export).some((signal) => signal !== undefined)) report.observe(metrics.meter);
+  // Always: stdout can drop log lines in any process; the OTLP series appear only once there is export.
+  report.observe(metrics.meter);
   const spans = settings.export.traces && (await startSpanExport(settings.export.traces, settings, resource, report));
   const logs = settings.export.logs && (await startLogExport(settings.export.logs, settings, resource, report));
   if (logs) connectLogs?.(logs.sink);

@@ -1,7 +1,8 @@
 // What happens to telemetry on its way out: items exported, items dropped (a full queue, a failed
-// export, items the endpoint refused) counted in lumetry.telemetry.* metrics, and export failures
-// logged at most once a minute per signal, with how many were not logged. A collector that is down,
-// slow or refusing costs a counter increment per item, never a blocked request or an unbounded queue.
+// export, items the endpoint refused, log lines stdout could not take) counted in lumetry.telemetry.*
+// metrics, and export failures logged at most once a minute per signal, with how many were not
+// logged. A collector that is down, slow or refusing costs a counter increment per item, never a
+// blocked request or an unbounded queue.
 import type { Meter } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { SignalName } from '../../config/telemetry-config.ts';
@@ -25,6 +26,8 @@ export interface ExportReportOptions {
   readonly secrets: readonly string[];
   readonly logEveryMs?: number;
   readonly clock?: () => number;
+  /** Log lines the stdout writer has dropped so far (line-writer.ts): its reader fell behind. */
+  readonly stdoutDropped?: () => number;
 }
 
 /** What an endpoint URL may carry that is a credential: user, password and query values. */
@@ -37,6 +40,7 @@ export function exportReport(options: ExportReportOptions): ExportReport {
   const exportedTotals = new Map<SignalName, number>();
   const droppedTotals = new Map<`${SignalName} ${DropReason}`, number>();
   const clock = options.clock ?? Date.now;
+  const { stdoutDropped } = options;
   const every = options.logEveryMs ?? 60_000;
   const lastLogged = new Map<SignalName, number>();
   const unlogged = new Map<SignalName, number>();
@@ -72,13 +76,15 @@ export function exportReport(options: ExportReportOptions): ExportReport {
       meter
         .createObservableCounter('lumetry.telemetry.dropped', {
           unit: '{item}',
-          description: 'Spans, metric data points and log records lost on the way to the OTLP endpoint, by lumetry.signal and lumetry.reason (queue_full, export_failed, refused).',
+          description: 'Spans, metric data points and log records lost on the way to the OTLP endpoint, and log lines stdout could not take, by lumetry.signal and lumetry.reason (queue_full, export_failed, refused, stdout_full).',
         })
         .addCallback((result) => {
           for (const [key, count] of droppedTotals) {
             const [signal, reason] = key.split(' ');
             result.observe(count, { 'lumetry.signal': signal!, 'lumetry.reason': reason! });
           }
+          // Observed at 0 too, so that an alert on its rise has a series from the start.
+          if (stdoutDropped) result.observe(stdoutDropped(), { 'lumetry.signal': 'logs', 'lumetry.reason': 'stdout_full' });
         });
     },
   };

@@ -1,25 +1,31 @@
 // OpenTelemetry names to Prometheus names, per the OpenTelemetry "Prometheus and OpenMetrics
-// compatibility" rules: characters outside [a-zA-Z0-9_:] become `_`, the unit becomes a suffix
-// (`s` → `_seconds`, `By` → `_bytes`, `1` on a gauge → `_ratio`, `{request}` annotations dropped),
-// and monotonic counters end in `_total`. So `http.server.request.duration` (s) is scraped as
-// `http_server_request_duration_seconds`, the same name a Collector's Prometheus exporter produces.
+// compatibility" rules as the Collector's Prometheus exporter applies them (prometheus/otlptranslator's
+// normalizeName): the name is split into words at every character outside [a-zA-Z0-9:], the unit is
+// added as a suffix unless it is already one of those words (`s` → `seconds`, `By` → `bytes`,
+// `{request}` annotations dropped), monotonic counters end in `total` and gauges of unit `1` in
+// `ratio` (moved to the end when the name has them elsewhere), and the words are joined with `_`.
+// So `http.server.request.duration` (s) is scraped as `http_server_request_duration_seconds`.
 // https://opentelemetry.io/docs/specs/otel/compatibility/prometheus_and_openmetrics/
 
-const units: Record<string, string> = {
+const units = new Map(Object.entries({
   d: 'days', h: 'hours', min: 'minutes', s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds',
   By: 'bytes', KiBy: 'kibibytes', MiBy: 'mebibytes', GiBy: 'gibibytes', TiBy: 'tebibytes', KBy: 'kilobytes', MBy: 'megabytes', GBy: 'gigabytes', TBy: 'terabytes',
-  m: 'meters', V: 'volts', A: 'amperes', J: 'joules', W: 'watts', g: 'grams', Cel: 'celsius', Hz: 'hertz', '%': 'percent',
-};
-const perUnits: Record<string, string> = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week', mo: 'month', y: 'year' };
+  m: 'meters', V: 'volts', A: 'amperes', J: 'joules', W: 'watts', g: 'grams', Cel: 'celsius', Hz: 'hertz', '%': 'percent', '1': '',
+}));
+const perUnits = new Map(Object.entries({ s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week', mo: 'month', y: 'year' }));
 
 export type PrometheusType = 'counter' | 'gauge' | 'histogram';
 
 export function metricName(name: string, unit: string, type: PrometheusType): string {
-  let result = sanitize(name);
-  const suffix = unitSuffix(unit, type);
-  if (suffix && !result.endsWith(`_${suffix}`)) result = `${result}_${suffix}`;
-  if (type === 'counter' && !result.endsWith('_total')) result = `${result}_total`;
-  return result;
+  const words = name.split(/[^a-zA-Z0-9:]+/).filter((word) => word !== '');
+  const [main, per] = unitSuffixes(unit);
+  if (main !== '' && !words.includes(main)) words.push(per === '' ? main : main.replace(/_$/, ''));
+  // A per suffix such as `per_second` is never one word of the name, so, as in the Collector, it is always added.
+  if (per !== '') words.push(per);
+  if (type === 'counter') moveToEnd(words, 'total');
+  if (type === 'gauge' && unit === '1') moveToEnd(words, 'ratio');
+  const result = words.join('_');
+  return /^[0-9]/.test(result) ? `_${result}` : result;
 }
 
 /** Runs of underscores collapse, so a label never starts with the reserved `__`. */
@@ -27,15 +33,25 @@ export function labelName(key: string): string {
   return sanitize(key.replace(/:/g, '_'));
 }
 
-function unitSuffix(unit: string, type: PrometheusType): string {
-  const plain = unit.replace(/\{[^}]*\}/g, '').trim();
-  if (plain === '1') return type === 'gauge' ? 'ratio' : '';
-  if (plain === '') return '';
-  const [numerator, denominator] = plain.split('/');
-  const head = numerator === '1' ? '' : (units[numerator!] ?? sanitize(numerator!));
-  if (denominator === undefined) return head;
-  const tail = perUnits[denominator] ?? units[denominator] ?? sanitize(denominator);
-  return head === '' ? `per_${tail}` : `${head}_per_${tail}`;
+/** The unit as a main and a per suffix: `By/s` → [`bytes`, `per_second`]; parts with `{}` annotations count as none. */
+function unitSuffixes(unit: string): [string, string] {
+  const slash = unit.indexOf('/');
+  const mainUnit = (slash === -1 ? unit : unit.slice(0, slash)).trim();
+  const perUnit = slash === -1 ? '' : unit.slice(slash + 1).trim();
+  const main = mainUnit === '' || /[{}]/.test(mainUnit) ? '' : (units.get(mainUnit) ?? mainUnit);
+  const per = perUnit === '' || /[{}]/.test(perUnit) ? '' : `per_${perUnits.get(perUnit) ?? perUnit}`;
+  return [cleanUnit(main), per === '' ? '' : cleanUnit(per).replace(/_$/, '').replace(/^per$/, '')];
+}
+
+function cleanUnit(text: string): string {
+  return text.replace(/[^a-zA-Z0-9:]/g, '_').replace(/_{2,}/g, '_').replace(/^_/, '');
+}
+
+function moveToEnd(words: string[], word: string): void {
+  let kept = 0;
+  for (const w of words) if (w !== word) words[kept++] = w;
+  words.length = kept;
+  words.push(word);
 }
 
 function sanitize(text: string): string {
