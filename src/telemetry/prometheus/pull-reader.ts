@@ -1,7 +1,8 @@
 // A metric reader that only collects when asked (a scrape), with no server and no timer of its own.
-// Observable instruments whose values are read from elsewhere (the worker's queue gauges, from the
-// database) get `observeTimeoutMs` each: one that has not answered by then is left out of that
-// scrape, so a slow or locked database never makes Prometheus see the whole process as down.
+// Observable instruments get `observeTimeoutMs` each: one that has not answered by then is left out
+// of that scrape, so a slow callback never makes Prometheus see the whole process as down. (The
+// worker's queue gauges, read from the database, come from a MetricProducer with the same limit:
+// gauge-producer.ts.)
 import { MetricReader, type MetricReaderOptions } from '@opentelemetry/sdk-metrics';
 import { serialize } from './serialize.ts';
 
