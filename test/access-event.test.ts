@@ -127,3 +127,16 @@ test('a request answered with 400 or above is an event with outcome failure, in 
   });
   assert.deepEqual(recorded, ['success', 'failure']);
 });
+
+test('a link-local IPv6 peer keeps its zone in client.address and has none in client.ip, which Elasticsearch would refuse', async () => {
+  const lines: string[] = [];
+  const sunk: (EventFields | undefined)[] = [];
+  const logger = createLogger({ service: 'test', version: '0', hostname: 'h', pid: 1, level: 'info', format: 'json', write: (line) => void lines.push(line), sink: (_level, _message, fields) => void sunk.push(fields) });
+  const app = createApp(logger).get('/ok', (c) => c.json({ ok: true }));
+  // The address as node:http reports a peer that connected over a link-local address of eth0.
+  await app.fetch(new Request('http://localhost/ok'), { remoteAddress: 'fe80::fc:ff:fe00:1%eth0' });
+  assert.deepEqual((JSON.parse(lines[0]!) as { client: unknown }).client, { address: 'fe80::fc:ff:fe00:1%eth0', ip: 'fe80::fc:ff:fe00:1' });
+  const client: Record<string, unknown> = {};
+  forEachField(sunk[0]!, (name, value) => (name.startsWith('client.') ? (client[name] = value) : undefined));
+  assert.deepEqual(client, { 'client.address': 'fe80::fc:ff:fe00:1%eth0', 'client.ip': 'fe80::fc:ff:fe00:1' });
+});

@@ -2,6 +2,7 @@
 // with the session's CSRF token; every page forbids framing and scripts through its CSP.
 import { Hono } from 'hono';
 import { ApiError } from '../http/api-error.ts';
+import { ipOf } from '../http/client-ip.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { destinationUrl, eventTypePattern } from '../input-schemas.ts';
 import { hashApiKey, randomToken } from '../secrets.ts';
@@ -42,7 +43,7 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
     // Unknown peers share one limiter bucket; the events then carry no client.ip, an ECS `ip` field
     // that Elasticsearch refuses the whole document for when it holds anything but an address.
     const client = address || 'unknown';
-    const peer = address ? { client: { ip: address } } : {};
+    const peer = address ? { client: { ip: ipOf(address) } } : {};
     refuseCrossSite(c);
     const wait = limiter.retryAfterMs(client);
     if (wait > 0) {

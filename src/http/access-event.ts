@@ -6,6 +6,7 @@
 // only for text lines and log records. https://www.elastic.co/guide/en/ecs/current/ecs-http.html
 import { fragment, type JsonBytes } from '../telemetry/json-bytes.ts';
 import { type FlatFields, Serialized } from '../telemetry/logger.ts';
+import { ipOf } from './client-ip.ts';
 import type { RequestScope } from './request-scope.ts';
 
 export interface Exchange {
@@ -69,7 +70,7 @@ export class AccessEvent extends Serialized {
       out.raw(clientKey);
       out.string(clientAddress);
       out.raw(ipKey);
-      out.string(clientAddress);
+      out.string(ipOf(clientAddress));
     }
     if (exchange.userAgent) {
       out.raw(userAgentKey);
@@ -101,7 +102,7 @@ export class AccessEvent extends Serialized {
     if (exchange.requestBytes >= 0) visit('http.request.body.bytes', exchange.requestBytes);
     if (clientAddress) {
       visit('client.address', clientAddress);
-      visit('client.ip', clientAddress);
+      visit('client.ip', ipOf(clientAddress));
     }
     if (exchange.userAgent) visit('user_agent.original', exchange.userAgent);
     if (tenantId) visit('organization.id', tenantId);
