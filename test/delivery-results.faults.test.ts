@@ -1,7 +1,9 @@
-// A delivery result the database refuses (here a real SQLite trigger that aborts the update of one
-// delivery, as a damaged row or a stray constraint would) must not hold back the results of every
-// other delivery behind it: those are recorded, and the refused one is logged and left to be
-// attempted again when its lease expires. Three real processes, a real receiver.
+// A damaged delivery must not hold back every other delivery behind it. A result the database
+// refuses (here a real SQLite trigger that aborts the update of one delivery, as a damaged row or a
+// stray constraint would): the others are recorded, and the refused one is logged and left to be
+// attempted again when its lease expires. A queue item whose payload names no delivery: the items
+// claimed with it go out, and it is parked at once, since no later claim could read it either.
+// Three real processes, a real receiver.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -47,6 +49,44 @@ test('a result the database refuses holds back none recorded after it', { timeou
       assert.equal(line['log.level'], 'error');
       assert.equal((line.lumetry as { queue_item_id: number }).queue_item_id, Number(item!.id), 'the line names the item left to its lease');
       assert.match(JSON.stringify(line.error), /damaged delivery row/);
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    db.close();
+    await receiver.close();
+    await database.destroy();
+  }
+});
+
+test('a delivery item whose payload names no delivery is parked at once and holds back none claimed with it', { timeout: 60_000 }, async () => {
+  const database = await sqlite.create();
+  const receiver = await startReceiver();
+  receiver.on('/hook', () => new Response(null, { status: 204 }));
+  const db = (await loadRuntime()).openSqlite(join(database.location, 'lumetry.db'));
+  try {
+    const settings = { ...(await sqlite.settings(database)), LUMETRY_WORKER_IDLE_POLL_MS: '50' };
+    const tenant = await createTenant(settings, 'acme');
+    await addDestination(settings, tenant.id, `${receiver.url}/hook`);
+    // The oldest item on the queue, so every claim before the fix took it with the others.
+    db.exec(`INSERT INTO queue_items (queue, payload, trace_context, received_at, enqueued_at, available_at)
+             VALUES ('delivery', '{"deliv', NULL, 1, 1, 0)`);
+    const stack = await startStack(settings);
+    try {
+      await ingest(stack, tenant.ingestKey, [
+        { id: 'evt_1', type: 'order.created', data: {} },
+        { id: 'evt_2', type: 'order.created', data: {} },
+      ]);
+      await receiver.until((got) => got.length === 2, 20_000);
+      const line = await stack.processes.get('worker')!.waitForLog((entry) => String(entry.message).startsWith('delivery item dead-lettered'));
+      assert.equal(line['log.level'], 'error');
+      assert.equal(line.message, 'delivery item dead-lettered: damaged queue item: its payload names no delivery');
+      const [parked] = db.prepare("SELECT id, last_error FROM queue_items WHERE dead_lettered_at IS NOT NULL").all();
+      assert.equal((line.lumetry as { queue_item_id: number }).queue_item_id, Number(parked!.id));
+      assert.equal(parked!.last_error, 'damaged queue item: its payload names no delivery');
+      await until('the delivered items are acked', () => db.prepare("SELECT COUNT(*) AS n FROM queue_items WHERE dead_lettered_at IS NULL").all()[0]!.n === 0);
+      const scrape = await (await fetch(`${stack.url('worker')}/metrics`)).text();
+      assert.match(scrape, /^lumetry_queue_items_total\{lumetry_queue="delivery",lumetry_operation="dead_lettered",[^}]*\} 1$/m);
     } finally {
       await stack.stop();
     }

@@ -123,12 +123,27 @@ for (const target of sqlTargets) {
       const ingest = await queue.claim('ingest', { limit: 100, leaseMs: 60_000, owner: 'a' });
       await store.fanOut('a', ingest);
       const [item] = await queue.claim('delivery', { limit: 1, leaseMs: 60_000, owner: 'a' });
-      const [job] = await store.loadDeliveryJobs('a', [item!]);
+      const { jobs: [job] } = await store.loadDeliveryJobs('a', [item!]);
       await store.recordDeliveryOutcomes('b', [{ kind: 'delivered', job: job!, statusCode: 200, at: 40 }]);
       await store.recordDeliveryOutcomes('a', [{ kind: 'retry', job: job!, statusCode: 503, error: 'HTTP 503', at: 50, nextAttemptAt: 60 }]);
       await store.recordDeliveryOutcomes('a', [{ kind: 'dead', job: job!, statusCode: 410, error: 'HTTP 410', at: 70 }]);
       const delivery = (await store.listDeliveries(globex.id, { limit: 100 })).find((d) => d.id === job!.deliveryId);
       assert.deepEqual([delivery!.status, delivery!.attempts, delivery!.lastStatusCode], ['delivered', 1, 200]);
+    });
+
+    test('a delivery item whose payload names no delivery is parked, and the items claimed with it load', async () => {
+      const globex = (await store.findTenant('globex'))!;
+      await store.createDestination({ tenantId: globex.id, name: 'p', url: 'https://p.test/', signingSecret: 's', eventTypes: ['parked.*'], enabled: true });
+      await store.acceptEvents(globex.id, [{ id: 'parked-1', type: 'parked.one', occurredAt: null, data: '{}' }], { receivedAt: 30, traceContext: null });
+      const queue = createSqlQueue(driver);
+      await store.fanOut('p', await queue.claim('ingest', { limit: 100, leaseMs: 60_000, owner: 'p' }));
+      const before = (await queue.stats('delivery')).deadLettered;
+      await queue.enqueue('delivery', ['{"deliv', '{"deliveryId":7}', 'null'].map((payload) => ({ payload, receivedAt: 30, traceContext: null })));
+      const items = await queue.claim('delivery', { limit: 100, leaseMs: 60_000, owner: 'p' });
+      const { jobs, parked } = await store.loadDeliveryJobs('p', items);
+      assert.deepEqual(parked.map((item) => item.payload).sort(), ['null', '{"deliv', '{"deliveryId":7}'].sort());
+      assert.deepEqual(jobs.filter((job) => job.event.id === 'parked-1').map((job) => job.destination.url).sort(), ['https://d.test/', 'https://p.test/'], 'the deliveries claimed with them load');
+      assert.equal((await queue.stats('delivery')).deadLettered, before + 3);
     });
 
     test('instances unseen for ten of their heartbeat intervals are forgotten', async () => {

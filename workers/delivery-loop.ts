@@ -7,7 +7,7 @@
 // after it for ever.
 import type { DurableQueue } from '../src/queue/durable-queue.ts';
 import { isRetryable } from '../src/storage/store-error.ts';
-import type { DeliveryOutcome, Store } from '../src/storage/store.ts';
+import { type DeliveryJobs, type DeliveryOutcome, type Store, unreadablePayload } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
 import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
@@ -17,6 +17,7 @@ import type { IdleWait } from './idle-wait.ts';
 
 const flushEveryMs = 20;
 const flushAtCount = 200;
+const nothingClaimed: DeliveryJobs = { jobs: [], parked: [] };
 const receive = { type: 'receive', name: 'receive' } as const;
 const settle = { type: 'settle', name: 'settle' } as const;
 
@@ -94,7 +95,9 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
         const items = await queue.claim('delivery', { limit: room, leaseMs, owner });
         claimed = items.length;
         metrics.claimed('delivery', claimed);
-        const jobs = items.length === 0 ? [] : await options.tracing.batch('delivery', receive, items.map((item) => item.traceContext), () => store.loadDeliveryJobs(owner, items));
+        const { jobs, parked } = items.length === 0 ? nothingClaimed : await options.tracing.batch('delivery', receive, items.map((item) => item.traceContext), () => store.loadDeliveryJobs(owner, items));
+        for (const item of parked) logger.error(`delivery item dead-lettered: ${unreadablePayload}`, { lumetry: { queue: 'delivery', queue_item_id: item.id, attempts: item.attempts } });
+        metrics.deadLettered('delivery', parked.length);
         for (const job of jobs) {
           const span = options.tracing.process('delivery', job.item);
           const traced = { ...job, item: { ...job.item, traceContext: span.traceContext } };

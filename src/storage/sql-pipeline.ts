@@ -7,7 +7,7 @@ import type { QueueItem } from '../queue/durable-queue.ts';
 import { ackItems, deadLetterItem, enqueueItems, idsPerStatement, retryItem, slices } from '../queue/sql-queue.ts';
 import type { Param, Row, SqlDriver, SqlExecutor } from './sql.ts';
 import { inList, insertChunks, valuesRows } from './sql-shapes.ts';
-import type { AcceptedEvents, DeliveryJob, DeliveryOutcome, FanOutResult, IncomingEvent, Store } from './store.ts';
+import { type AcceptedEvents, type DeliveryJob, type DeliveryJobs, type DeliveryOutcome, type FanOutResult, type IncomingEvent, type Store, unreadablePayload } from './store.ts';
 
 type PipelineStore = Pick<Store, 'acceptEvents' | 'fanOut' | 'loadDeliveryJobs' | 'recordDeliveryOutcomes' | 'onWork'>;
 
@@ -84,7 +84,13 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
       }),
 
     loadDeliveryJobs: async (owner, items) => {
-      const byDelivery = new Map(items.map((item) => [(JSON.parse(item.payload) as { deliveryId: string }).deliveryId, item]));
+      const byDelivery = new Map<string, QueueItem>();
+      const unreadable: QueueItem[] = [];
+      for (const item of items) {
+        const deliveryId = deliveryIdOf(item.payload);
+        if (deliveryId === undefined) unreadable.push(item);
+        else byDelivery.set(deliveryId, item);
+      }
       const jobs: DeliveryJob[] = [];
       for (const chunk of slices([...byDelivery.keys()], idsPerStatement)) {
         const ids = inList(chunk, 1);
@@ -100,9 +106,14 @@ export function createSqlPipeline(driver: SqlDriver, clock: () => number): Pipel
         for (const row of rows) jobs.push(toJob(row, byDelivery.get(String(row.delivery_id))!));
       }
       const settled = new Set(jobs.map((job) => job.item.id));
-      const stale = items.filter((item) => !settled.has(item.id)).map((item) => item.id);
+      const stale = [...byDelivery.values()].filter((item) => !settled.has(item.id)).map((item) => item.id);
       if (stale.length > 0) await ackItems(driver, owner, stale);
-      return jobs;
+      const parked: QueueItem[] = [];
+      const now = clock();
+      for (const item of unreadable) {
+        if ((await deadLetterItem(driver, owner, item.id, unreadablePayload, now)) === 1) parked.push(item);
+      }
+      return { jobs, parked };
     },
 
     onWork: async (onWork) => {
@@ -160,6 +171,17 @@ function insertDeliveries(tx: SqlExecutor, tenantId: string, planned: readonly {
      ON CONFLICT (tenant_id, event_id, destination_id) DO NOTHING RETURNING id`,
     params,
   );
+}
+
+function deliveryIdOf(payload: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  const id = typeof parsed === 'object' && parsed !== null ? (parsed as { deliveryId?: unknown }).deliveryId : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function toJob(row: Row, item: QueueItem): DeliveryJob {

@@ -65,6 +65,15 @@ export interface FanOutResult {
   readonly deliveries: number;
 }
 
+/** Why a delivery item whose payload names no delivery is parked: no later claim could read it either. */
+export const unreadablePayload = 'damaged queue item: its payload names no delivery';
+
+export interface DeliveryJobs {
+  readonly jobs: DeliveryJob[];
+  /** Items dead-lettered because their payload names no delivery. */
+  readonly parked: readonly QueueItem[];
+}
+
 /** Everything one delivery attempt needs, read in one query. */
 export interface DeliveryJob {
   readonly item: QueueItem;
@@ -175,8 +184,11 @@ export interface Store {
   acceptEvents(tenantId: string, events: readonly IncomingEvent[], meta: { receivedAt: number; traceContext: string | null }): Promise<AcceptedEvents>;
   /** For claimed `ingest` items: one delivery per enabled, matching destination, queued on `delivery`; acks the items. One transaction. */
   fanOut(owner: string, items: readonly QueueItem[]): Promise<FanOutResult>;
-  /** Reads the jobs for claimed `delivery` items; acks (as done) items whose delivery no longer exists. */
-  loadDeliveryJobs(owner: string, items: readonly QueueItem[]): Promise<DeliveryJob[]>;
+  /**
+   * Reads the jobs for claimed `delivery` items; acks (as done) items whose delivery no longer exists,
+   * and dead-letters items whose payload names no delivery, so that one damaged item holds back none.
+   */
+  loadDeliveryJobs(owner: string, items: readonly QueueItem[]): Promise<DeliveryJobs>;
   /** Records attempts and settles their queue items (ack, retry at a time, dead-letter). One transaction. */
   recordDeliveryOutcomes(owner: string, outcomes: readonly DeliveryOutcome[]): Promise<void>;
   /**
