@@ -61,7 +61,7 @@ test('events and deliveries are listed newest first, filtered and paged; a dead 
   const items = await db.queue.claim('delivery', { limit: 10, leaseMs: 60_000, owner: 'w' });
   const { jobs: [first, ...rest] } = await db.store.loadDeliveryJobs('w', items);
   await db.store.recordDeliveryOutcomes('w', [
-    { kind: 'dead', job: first!, statusCode: 410, error: 'HTTP 410', at: Date.now() },
+    { kind: 'dead', job: first!, statusCode: 410, error: 'HTTP 410', errorType: '410', at: Date.now() },
     ...rest.map((job) => ({ kind: 'delivered' as const, job, statusCode: 200, at: Date.now() })),
   ]);
 

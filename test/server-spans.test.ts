@@ -48,6 +48,7 @@ test('a server span decodes to what the request recorded, and SDK spans nest und
     traceId: caller.traceId,
     spanId: span.spanContext().spanId,
     parentSpanId: caller.spanId,
+    traceState: 'vendor=opaque',
     name: 'POST /v1/events',
     kind: 2,
     attributes: {

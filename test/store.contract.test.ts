@@ -125,8 +125,8 @@ for (const target of sqlTargets) {
       const [item] = await queue.claim('delivery', { limit: 1, leaseMs: 60_000, owner: 'a' });
       const { jobs: [job] } = await store.loadDeliveryJobs('a', [item!]);
       await store.recordDeliveryOutcomes('b', [{ kind: 'delivered', job: job!, statusCode: 200, at: 40 }]);
-      await store.recordDeliveryOutcomes('a', [{ kind: 'retry', job: job!, statusCode: 503, error: 'HTTP 503', at: 50, nextAttemptAt: 60 }]);
-      await store.recordDeliveryOutcomes('a', [{ kind: 'dead', job: job!, statusCode: 410, error: 'HTTP 410', at: 70 }]);
+      await store.recordDeliveryOutcomes('a', [{ kind: 'retry', job: job!, statusCode: 503, error: 'HTTP 503', errorType: '503', at: 50, nextAttemptAt: 60 }]);
+      await store.recordDeliveryOutcomes('a', [{ kind: 'dead', job: job!, statusCode: 410, error: 'HTTP 410', errorType: '410', at: 70 }]);
       const delivery = (await store.listDeliveries(globex.id, { limit: 100 })).find((d) => d.id === job!.deliveryId);
       assert.deepEqual([delivery!.status, delivery!.attempts, delivery!.lastStatusCode], ['delivered', 1, 200]);
     });

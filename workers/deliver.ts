@@ -6,7 +6,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { DeliveryJob, DeliveryOutcome } from '../src/storage/store.ts';
 import type { PipelineMetrics } from '../src/telemetry/pipeline-metrics.ts';
-import { traceparentOf } from '../src/telemetry/trace-context.ts';
+import { storedContextOf, traceHeaders } from '../src/telemetry/trace-context.ts';
 import { clientSpan, endClientSpan } from './client-span.ts';
 import { type BackoffPolicy, parseRetryAfter, retryDelayMs } from './backoff.ts';
 import { type OutboundPolicy, refusal, ResolutionFailed } from './outbound-policy.ts';
@@ -25,7 +25,8 @@ export interface DeliverySettings {
   readonly tracer?: Tracer | undefined;
 }
 
-type Attempt = { statusCode: number | null; retryable: boolean; error: string | null; retryAfterMs: number | null };
+/** `errorType`: the failure's class for spans (an HTTP status, `timeout`, an error code), never a message. */
+type Attempt = { statusCode: number | null; retryable: boolean; error: string | null; errorType: string; retryAfterMs: number | null };
 
 export async function deliver(job: DeliveryJob, settings: DeliverySettings): Promise<DeliveryOutcome> {
   const attempt = await send(job, settings);
@@ -33,25 +34,26 @@ export async function deliver(job: DeliveryJob, settings: DeliverySettings): Pro
   if (attempt.error === null && attempt.statusCode !== null) return { kind: 'delivered', job, statusCode: attempt.statusCode, at };
   const error = attempt.error ?? 'failed';
   const number = job.attempts + 1;
-  if (!attempt.retryable) return { kind: 'dead', job, statusCode: attempt.statusCode, error, at };
+  const { errorType } = attempt;
+  if (!attempt.retryable) return { kind: 'dead', job, statusCode: attempt.statusCode, error, errorType, at };
   if (number >= settings.maxAttempts) {
-    return { kind: 'dead', job, statusCode: attempt.statusCode, error: `gave up after ${number} attempts; last: ${error}`, at };
+    return { kind: 'dead', job, statusCode: attempt.statusCode, error: `gave up after ${number} attempts; last: ${error}`, errorType, at };
   }
   const delay = retryDelayMs(number, settings.backoff, attempt.retryAfterMs, settings.random);
-  return { kind: 'retry', job, statusCode: attempt.statusCode, error, at, nextAttemptAt: at + delay };
+  return { kind: 'retry', job, statusCode: attempt.statusCode, error, errorType, at, nextAttemptAt: at + delay };
 }
 
 async function send(job: DeliveryJob, settings: DeliverySettings): Promise<Attempt> {
   const url = new URL(job.destination.url);
-  if (!job.destination.enabled) return failure(null, false, 'the destination is disabled');
+  if (!job.destination.enabled) return failure(null, false, 'the destination is disabled', 'destination_disabled');
   let refused: string | null;
   try {
     refused = await refusal(url, settings.policy, undefined, settings.timeoutMs);
   } catch (error) {
-    if (error instanceof ResolutionFailed) return failure(null, true, error.message);
+    if (error instanceof ResolutionFailed) return failure(null, true, error.message, 'resolution_failed');
     throw error;
   }
-  if (refused) return failure(null, false, refused);
+  if (refused) return failure(null, false, refused, 'destination_refused');
 
   const body = eventBody(job);
   const headers: Record<string, string> = {
@@ -64,9 +66,9 @@ async function send(job: DeliveryJob, settings: DeliverySettings): Promise<Attem
     'lumetry-delivery-attempt': String(job.attempts + 1),
     'lumetry-signature': await signatureHeader(job.destination.signingSecret, Math.floor(settings.clock() / 1000), body),
   };
-  const span = settings.tracer && clientSpan(settings.tracer, url);
-  const traceContext = span ? traceparentOf(span) : job.item.traceContext;
-  if (traceContext) headers.traceparent = traceContext;
+  const span = settings.tracer && clientSpan(settings.tracer, url, job.attempts);
+  const traceContext = span ? storedContextOf(span) : job.item.traceContext;
+  if (traceContext) traceHeaders(traceContext, headers);
 
   const started = performance.now();
   const timing = (statusCode: number | null, errorType: string | null) => {
@@ -78,20 +80,21 @@ async function send(job: DeliveryJob, settings: DeliverySettings): Promise<Attem
     await response.body?.cancel().catch(() => undefined);
     const status = response.status;
     timing(status, status >= 400 ? String(status) : null);
-    if (status >= 200 && status < 300) return { statusCode: status, retryable: false, error: null, retryAfterMs: null };
+    if (status >= 200 && status < 300) return { statusCode: status, retryable: false, error: null, errorType: '', retryAfterMs: null };
     const retryable = status === 408 || status === 429 || status >= 500;
     const retryAfter = retryable ? parseRetryAfter(response.headers.get('retry-after'), settings.clock()) : null;
     const note = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-    return { statusCode: status, retryable, error: `HTTP ${status}${note}`, retryAfterMs: retryAfter };
+    return { statusCode: status, retryable, error: `HTTP ${status}${note}`, errorType: String(status), retryAfterMs: retryAfter };
   } catch (error) {
     const description = describeNetworkError(error, settings.timeoutMs);
-    timing(null, description.startsWith('timed out') ? 'timeout' : (/\(([A-Z_]+)\)/.exec(description)?.[1] ?? 'connection_failed'));
-    return failure(null, true, description);
+    const type = description.startsWith('timed out') ? 'timeout' : (/\(([A-Z_]+)\)/.exec(description)?.[1] ?? 'connection_failed');
+    timing(null, type);
+    return failure(null, true, description, type);
   }
 }
 
-function failure(statusCode: number | null, retryable: boolean, error: string): Attempt {
-  return { statusCode, retryable, error, retryAfterMs: null };
+function failure(statusCode: number | null, retryable: boolean, error: string, errorType: string): Attempt {
+  return { statusCode, retryable, error, errorType, retryAfterMs: null };
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {

@@ -6,7 +6,7 @@
 // and its item is attempted again when its lease expires, rather than holding back every result
 // after it for ever.
 import type { DurableQueue } from '../src/queue/durable-queue.ts';
-import { isRetryable } from '../src/storage/store-error.ts';
+import { errorType, isRetryable } from '../src/storage/store-error.ts';
 import { type DeliveryJobs, type DeliveryOutcome, type Store, unreadablePayload } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
@@ -105,12 +105,12 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
             .run(() => deliver(traced, options.settings))
             .then(
               (outcome) => {
-                span.end(outcome.kind !== 'delivered');
+                span.end(outcome.kind === 'delivered' ? undefined : outcome.errorType);
                 pending.push(outcome);
               },
               // An attempt that failed unexpectedly records nothing: its item returns when the lease expires.
               (error: unknown) => {
-                span.end(true);
+                span.end(errorType(error));
                 logger.error('delivery attempt failed unexpectedly: it will be retried when its lease expires', { error: errorFields(error), lumetry: { queue: 'delivery' } });
               },
             );

@@ -7,7 +7,7 @@
 // `maxIngestAttempts` claims, parked as a dead letter. An outage (the database unavailable, locked
 // or out of space) parks nothing: the batch returns when its lease expires.
 import type { DurableQueue, QueueItem } from '../src/queue/durable-queue.ts';
-import { isRetryable } from '../src/storage/store-error.ts';
+import { errorType, isRetryable } from '../src/storage/store-error.ts';
 import type { Store } from '../src/storage/store.ts';
 import { errorFields } from '../src/telemetry/error-fields.ts';
 import type { Logger } from '../src/telemetry/logger.ts';
@@ -84,7 +84,7 @@ async function fanOut(options: FanOutLoopOptions, items: readonly QueueItem[]): 
   try {
     ({ deliveries } = await tracing.batch('ingest', operation, traced.map((item) => item.traceContext), () => options.store.fanOut(options.owner, traced)));
   } catch (error) {
-    for (const span of spans) span.end(true);
+    for (const span of spans) span.end(errorType(error));
     throw error;
   }
   for (const span of spans) span.end();

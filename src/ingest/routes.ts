@@ -10,13 +10,11 @@ import { validate } from '../http/validation.ts';
 import type { IncomingEvent, Store } from '../storage/store.ts';
 import { noopPipelineMetrics, type PipelineMetrics } from '../telemetry/pipeline-metrics.ts';
 import { type QueueTracing, queueTracing } from '../telemetry/queue-tracing.ts';
+import { storedContextFromHeaders } from '../telemetry/trace-context.ts';
 import { batchSchema, type EventInput, eventSchema, maxBodyBytes } from './event-schema.ts';
 
 /** A refused request's reason is the error code its status stands for. */
 const rejectionReasons = new Map(Object.entries(errorStatus).map(([code, status]) => [status as number, code]));
-
-// https://www.w3.org/TR/trace-context/#traceparent-header-field-values
-const traceparent = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export interface IngestOptions {
   readonly metrics?: PipelineMetrics;
@@ -55,8 +53,8 @@ export function ingestRoutes(store: Store, options: IngestOptions = {}): Hono<Ap
       }
       const inputs = isBatch(body) ? validate(batchSchema, body).events : [validate(eventSchema, body)];
       const events = inputs.map((input) => toIncoming(input, receivedAt));
-      const incoming = c.req.header('traceparent');
-      const result = await tracing.publish('ingest', incoming !== undefined && traceparent.test(incoming) ? incoming : null, (traceContext) =>
+      const incoming = storedContextFromHeaders((name) => c.req.header(name));
+      const result = await tracing.publish('ingest', incoming, events.length, (traceContext) =>
         store.acceptEvents(c.get('tenantId'), events, { receivedAt, traceContext }),
       );
       metrics.eventsAccepted(result.accepted.length, result.duplicates.length);

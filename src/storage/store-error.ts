@@ -19,3 +19,9 @@ export class StoreError extends Error {
 export function isRetryable(error: unknown): error is StoreError {
   return error instanceof StoreError && error.retryable;
 }
+
+/** A span's `error.type` for a failure: a storage failure's code, or the error's class; never its message, which can quote values. */
+export function errorType(error: unknown): string {
+  if (error instanceof StoreError) return `store_${error.code}`;
+  return error instanceof Error ? error.name : 'unknown';
+}

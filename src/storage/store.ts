@@ -87,8 +87,8 @@ export interface DeliveryJob {
 
 export type DeliveryOutcome =
   | { readonly kind: 'delivered'; readonly job: DeliveryJob; readonly statusCode: number; readonly at: number }
-  | { readonly kind: 'retry'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number; readonly nextAttemptAt: number }
-  | { readonly kind: 'dead'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly at: number };
+  | { readonly kind: 'retry'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly errorType: string; readonly at: number; readonly nextAttemptAt: number }
+  | { readonly kind: 'dead'; readonly job: DeliveryJob; readonly statusCode: number | null; readonly error: string; readonly errorType: string; readonly at: number };
 
 export interface Heartbeat {
   readonly instanceId: string;

@@ -10,6 +10,8 @@ export interface OtlpSpan {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId: string;
+  /** The W3C tracestate the span carries (Span.trace_state, 3); '' when none. */
+  readonly traceState: string;
   readonly name: string;
   /** 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   readonly kind: number;
@@ -42,6 +44,7 @@ export function decodeSpans(body: Uint8Array): OtlpSpan[] {
     traceId: hex(span, 1),
     spanId: hex(span, 2),
     parentSpanId: hex(span, 4),
+    traceState: text(span, 3),
     name: text(span, 5),
     kind: integer(span, 6),
     attributes: attributes(span, 9),
