@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { SDK_INFO } from '@opentelemetry/core';
+import { runtimeName } from '../src/runtime/index.ts';
 import { serviceNames } from '../src/services/names.ts';
 import { assertNoneRunning } from './helpers/processes.ts';
 import { promtool } from './helpers/promtool.ts';
@@ -59,7 +61,9 @@ test('every process serves promtool-clean metrics with route templates and its o
         const text = await response.text();
         const checked = promtool(text);
         assert.equal(checked.status, 0, `${name}: ${checked.output}`);
-        assert.match(text, new RegExp(`^target_info\\{service_name="${name}",service_version="[^"]+",service_instance_id="[0-9a-f-]{36}",process_pid="\\d+",host_name="[^"]+"\\} 1$`, 'm'));
+        const runtime = runtimeName() === 'bun' ? `bun",process_runtime_version="${Bun.version}` : `nodejs",process_runtime_version="${process.versions.node}`;
+        const sdk = `telemetry_sdk_name="opentelemetry",telemetry_sdk_language="nodejs",telemetry_sdk_version="${SDK_INFO['telemetry.sdk.version']}"`;
+        assert.match(text, new RegExp(`^target_info\\{service_name="${name}",service_version="[^"]+",service_instance_id="[0-9a-f-]{36}",process_pid="\\d+",host_name="[^"]+",process_runtime_name="${runtime}",${sdk}\\} 1$`, 'm'));
         assert.match(text, /^http_server_request_duration_seconds_bucket\{http_request_method="GET",http_response_status_code="200",http_route="\/livez",otel_scope_name="lumetry\.http",le="0\.005"\} \d+$/m);
         assert.match(text, /^# TYPE http_server_active_requests gauge$/m);
         assert.match(text, /^process_cpu_time_seconds_total\{cpu_mode="user",otel_scope_name="lumetry"\} [\d.e-]+$/m);

@@ -70,7 +70,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
       logger.warn(`${name} is ignored: every outbound client, OTLP over gRPC included, uses HTTPS_PROXY, HTTP_PROXY and NO_PROXY`, { lumetry: { setting: name } });
     }
     const startup = startupSteps(['telemetry', 'migrations', 'listener']);
-    const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid };
+    const identity = { service: definition.name, version, instanceId, host: hostname(), pid: process.pid, runtime };
     const telemetry = await startTelemetry(identity, config, logger, connectLogs, droppedLines);
     shutdown.add(
       'telemetry',
