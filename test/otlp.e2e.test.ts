@@ -174,7 +174,8 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
     const server = one('POST /v1/events', 2, callerTrace);
     assert.equal(server.resource['service.name'], 'ingest-api');
     const send = one('send ingest', 4, server);
-    one('acceptEvents', 3, send);
+    const accept = one('store acceptEvents', 1, send);
+    assert.equal(one('INSERT events', 3, accept).attributes['db.system.name'], 'sqlite', 'each statement has a span under its store call');
     const fanOut = one('process ingest', 5, send);
     assert.equal(fanOut.resource['service.name'], 'worker');
     const delivery = one('process delivery', 5, fanOut);
@@ -182,14 +183,16 @@ test('one trace runs from the ingest request through fan-out to the webhook', { 
     assert.equal(attempt.attributes['http.response.status_code'], 204);
     assert.equal(attempt.attributes['url.full'], undefined, 'no webhook URL on the span');
     assert.equal(webhook.received[0]!.headers.traceparent, `00-${callerTrace.traceId}-${attempt.spanId}-01`, 'the webhook continues the same trace');
-    // The batch work around them: a trace of its own each, linked to the item's span, with the store call under it.
+    // The batch work around them: a trace of its own each, linked to the item's span, with the store call under it and its statements under that.
     const batch = (name: string, kind: number, item: OtlpSpan, storeCall: string) => {
       const found = otlp.spans().find((s) => s.name === name && s.kind === kind && s.links.some((l) => l.traceId === item.traceId && l.spanId === item.spanId));
       assert.ok(found, `a ${name} span linked to ${item.name}`);
       assert.notEqual(found.traceId, item.traceId, 'a batch span starts its own trace');
       assert.equal(found.resource['service.name'], 'worker');
       assert.equal(found.attributes['messaging.batch.message_count'], 1);
-      assert.ok(otlp.spans().some((s) => s.name === storeCall && s.kind === 3 && s.parentSpanId === found.spanId && s.attributes['db.system.name'] === 'sqlite'), `${storeCall} under ${name}`);
+      const call = otlp.spans().find((s) => s.name === `store ${storeCall}` && s.kind === 1 && s.parentSpanId === found.spanId);
+      assert.ok(call, `store ${storeCall} under ${name}`);
+      assert.ok(otlp.spans().some((s) => s.kind === 3 && s.parentSpanId === call.spanId && s.attributes['db.system.name'] === 'sqlite'), `the statements of store ${storeCall} under it`);
     };
     batch('fan_out ingest', 5, fanOut, 'fanOut');
     batch('receive delivery', 3, fanOut, 'loadDeliveryJobs');

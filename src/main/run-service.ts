@@ -20,7 +20,6 @@ import type { ServiceName } from '../services/names.ts';
 import { openStore } from '../storage/open-store.ts';
 import type { Store } from '../storage/store.ts';
 import { isRetryable } from '../storage/store-error.ts';
-import { tracedStore } from '../storage/traced-store.ts';
 import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { type PipelineMetrics, pipelineMetrics } from '../telemetry/pipeline-metrics.ts';
@@ -103,9 +102,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
       lumetry: { runtime: `${runtime.name} ${runtime.version}` },
     });
 
-    const opened = await openStoreWhenReachable(() => openStore(config, runtime, `lumetry-${definition.name}`), logger, shutdown.signal);
-    const { queue, migrations } = opened;
-    const store = tracer ? tracedStore(opened.store, tracer) : opened.store;
+    const { store, queue, migrations } = await openStoreWhenReachable(() => openStore(config, runtime, `lumetry-${definition.name}`, tracer), logger, shutdown.signal);
     shutdown.add('storage', () => store.close(), 'storage');
     logger.info('storage ready', {
       lumetry: { storage: store.dialect, schema_version: migrations.version, migrations_applied: migrations.applied.length },

@@ -1,7 +1,10 @@
 // Opens the configured store and brings its schema up to date: PostgreSQL when a database URL is
-// set, otherwise the embedded SQLite file in the data directory.
+// set, otherwise the embedded SQLite file in the data directory. Given a tracer (traces on), the
+// store and the queue run over a traced driver (a span per statement) and the store's calls get
+// spans of their own (a span per operation); without one, nothing is wrapped.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Tracer } from '@opentelemetry/api';
 import type { Config } from '../config/config.ts';
 import type { DurableQueue } from '../queue/durable-queue.ts';
 import { createSqlQueue } from '../queue/sql-queue.ts';
@@ -12,6 +15,8 @@ import type { SqlDriver } from './sql.ts';
 import { createSqlStore } from './sql-store.ts';
 import { openSqliteDriver } from './sqlite-driver.ts';
 import type { Store } from './store.ts';
+import { databaseAttributes, tracedDriver } from './traced-driver.ts';
+import { tracedStore } from './traced-store.ts';
 
 export const sqliteFileName = 'lumetry.db';
 
@@ -21,11 +26,13 @@ export interface OpenedStore {
   readonly migrations: MigrationResult;
 }
 
-export async function openStore(config: Config, runtime: Runtime, applicationName: string): Promise<OpenedStore> {
+export async function openStore(config: Config, runtime: Runtime, applicationName: string, tracer?: Tracer): Promise<OpenedStore> {
   const driver = openDriver(config, runtime, applicationName);
   try {
     const migrations = await migrate(driver);
-    return { store: createSqlStore(driver), queue: createSqlQueue(driver), migrations };
+    if (tracer === undefined) return { store: createSqlStore(driver), queue: createSqlQueue(driver), migrations };
+    const traced = tracedDriver(driver, tracer, databaseAttributes(config.database.url));
+    return { store: tracedStore(createSqlStore(traced), tracer), queue: createSqlQueue(traced), migrations };
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;

@@ -7,7 +7,7 @@
 // Work done for many items at once (the fan-out transaction, loading a batch of deliveries, writing
 // their outcomes back) belongs to no one item's trace: it gets a span of its own trace, linked to
 // each item's span, as the conventions describe for batches; the store calls inside it get their
-// client spans under it (traced-store.ts).
+// spans under it (traced-store.ts, with a client span per statement: traced-driver.ts).
 // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
 import { context, type Link, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import type { QueueItem, QueueName } from '../queue/durable-queue.ts';
