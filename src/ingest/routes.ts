@@ -53,7 +53,7 @@ export function ingestRoutes(store: Store, options: IngestOptions = {}): Hono<Ap
       }
       const inputs = isBatch(body) ? validate(batchSchema, body).events : [validate(eventSchema, body)];
       const events = inputs.map((input) => toIncoming(input, receivedAt));
-      const incoming = storedContextFromHeaders((name) => c.req.header(name));
+      const incoming = () => storedContextFromHeaders((name) => c.req.header(name));
       const result = await tracing.publish('ingest', incoming, events.length, (traceContext) =>
         store.acceptEvents(c.get('tenantId'), events, { receivedAt, traceContext }),
       );

@@ -32,9 +32,9 @@ export interface BatchOperation {
 export interface QueueTracing {
   /**
    * Runs `enqueue` of `count` items inside a producer span, giving it the trace context to store with
-   * them; with traces off, the caller's (`incoming`).
+   * them; with traces off, the caller's, which only then is `incoming` asked for.
    */
-  publish<T>(queue: QueueName, incoming: string | null, count: number, enqueue: (traceContext: string | null) => Promise<T>): Promise<T>;
+  publish<T>(queue: QueueName, incoming: () => string | null, count: number, enqueue: (traceContext: string | null) => Promise<T>): Promise<T>;
   /** A consumer span for one claimed item, child of the context stored with it. */
   process(queue: QueueName, item: QueueItem): ItemSpan;
   /** Runs `work` for a batch of items in a span linked to each item's trace context. */
@@ -44,7 +44,7 @@ export interface QueueTracing {
 export function queueTracing(tracer: Tracer | undefined): QueueTracing {
   if (tracer === undefined) {
     return {
-      publish: (_queue, incoming, _count, enqueue) => enqueue(incoming),
+      publish: (_queue, incoming, _count, enqueue) => enqueue(incoming()),
       process: (_queue, item) => ({ traceContext: item.traceContext, run: (work) => work(), end: () => {} }),
       batch: (_queue, _operation, _traceContexts, work) => work(),
     };
