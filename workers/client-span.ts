@@ -2,7 +2,8 @@
 // a webhook URL's path and query often carry the receiver's secret token. An attempt after the
 // first carries `http.request.resend_count`.
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client-span
-import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanKind, type Tracer } from '@opentelemetry/api';
+import { markFailed } from '../src/telemetry/span-failure.ts';
 
 /** `resends`: attempts made before this one. */
 export function clientSpan(tracer: Tracer, url: URL, resends: number): Span {
@@ -14,9 +15,6 @@ export function clientSpan(tracer: Tracer, url: URL, resends: number): Span {
 
 export function endClientSpan(span: Span, statusCode: number | null, errorType: string | null): void {
   if (statusCode !== null) span.setAttribute('http.response.status_code', statusCode);
-  if (errorType !== null) {
-    span.setAttribute('error.type', errorType);
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  if (errorType !== null) markFailed(span, errorType);
   span.end();
 }

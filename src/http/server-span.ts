@@ -4,7 +4,8 @@
 // `http.request.method_original`); the raw path is an attribute, the query string never. The
 // server's name and port are those the client addressed (the Host header).
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/
-import { type Attributes, type Context as TraceContext, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { type Attributes, type Context as TraceContext, type Span, SpanKind, type Tracer } from '@opentelemetry/api';
+import { markFailed } from '../telemetry/span-failure.ts';
 import { contextFromHeaders } from '../telemetry/trace-context.ts';
 import { withTransaction } from '../telemetry/transaction.ts';
 
@@ -33,10 +34,7 @@ export function endServerSpan({ span }: ServerSpan, method: string, route: strin
   }
   span.setAttribute('http.response.status_code', status);
   // The error's type only: its message can quote what a database or a library refused, secrets included.
-  if (status >= 500) {
-    span.setAttribute('error.type', error?.name ?? String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  if (status >= 500) markFailed(span, error?.name ?? String(status));
   span.end();
 }
 

@@ -11,7 +11,8 @@
 // message can quote the values it refused).
 // https://opentelemetry.io/docs/specs/semconv/database/database-spans/
 // https://opentelemetry.io/docs/specs/semconv/database/postgresql/
-import { type Attributes, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { endedAfter, markFailed } from '../telemetry/span-failure.ts';
 import type { SqlDriver, SqlExecutor } from './sql.ts';
 import { summarizeSql } from './sql-summary.ts';
 import { errorType, StoreError } from './store-error.ts';
@@ -40,7 +41,7 @@ export function tracedDriver(driver: SqlDriver, tracer: Tracer, database: Attrib
   const traced = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
     if (trace.getSpan(context.active()) === undefined) return run();
     const { name, attributes } = describe(sql);
-    return ended(tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }), run);
+    return endedAfter(tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }), run, recordFailure);
   };
   const executor = (inner: SqlExecutor): SqlExecutor => ({
     query: (sql, params) => traced(sql, () => inner.query(sql, params)),
@@ -55,18 +56,6 @@ export function tracedDriver(driver: SqlDriver, tracer: Tracer, database: Attrib
   };
 }
 
-/** Runs `work` and ends `span` when it settles, with the failure's type when it fails. */
-async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    recordFailure(span, error);
-    throw error;
-  } finally {
-    span.end();
-  }
-}
-
 /**
  * Marks `span` failed. Its `error.type` is the StoreError's code as Lumetry's callers see it
  * (`store_conflict`, `store_unavailable`, the same on both databases), else PostgreSQL's SQLSTATE,
@@ -75,9 +64,8 @@ async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
 function recordFailure(span: Span, error: unknown): void {
   const sqlState = sqlStateOf(error);
   const type = sqlState !== undefined && !(error instanceof StoreError) ? sqlState : errorType(error);
-  span.setAttribute('error.type', type);
+  markFailed(span, type);
   if (sqlState !== undefined) span.setAttribute('db.response.status_code', sqlState);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: type });
 }
 
 /** The SQLSTATE of a PostgreSQL error, thrown as it is or as the cause of a StoreError. */

@@ -6,9 +6,9 @@
 // untraced: polling and heartbeats, so an idle worker makes no traces. close, onWork and ping never
 // get a span.
 // A failure records its type (errorType), never its message: database errors can quote values.
-import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { context, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { endedAfter } from '../telemetry/span-failure.ts';
 import type { Store } from './store.ts';
-import { errorType } from './store-error.ts';
 
 const untraced = new Set<PropertyKey>(['close', 'onWork', 'ping']);
 
@@ -20,18 +20,7 @@ export function tracedStore(store: Store, tracer: Tracer): Store {
       const name = `store ${String(property)}`;
       return (...args: unknown[]) => {
         if (trace.getSpan(context.active()) === undefined) return value.apply(target, args);
-        return tracer.startActiveSpan(name, { kind: SpanKind.INTERNAL }, async (span) => {
-          try {
-            return await value.apply(target, args);
-          } catch (error) {
-            const type = errorType(error);
-            span.setAttribute('error.type', type);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: type });
-            throw error;
-          } finally {
-            span.end();
-          }
-        });
+        return tracer.startActiveSpan(name, { kind: SpanKind.INTERNAL }, (span) => endedAfter(span, async () => value.apply(target, args)));
       };
     },
   });

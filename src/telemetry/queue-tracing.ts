@@ -9,9 +9,9 @@
 // each item's span, as the conventions describe for batches; the store calls inside it get their
 // spans under it (traced-store.ts, with a client span per statement: traced-driver.ts).
 // https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
-import { context, type Link, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { context, type Link, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import type { QueueItem, QueueName } from '../queue/durable-queue.ts';
-import { errorType } from '../storage/store-error.ts';
+import { endedAfter, markFailed } from './span-failure.ts';
 import { contextFromStored, storedContextOf } from './trace-context.ts';
 import { withTransaction } from './transaction.ts';
 
@@ -64,7 +64,7 @@ export function queueTracing(tracer: Tracer | undefined): QueueTracing {
         traceContext: storedContextOf(span),
         run: (work) => context.with(active, work),
         end: (errorType) => {
-          if (errorType !== undefined) failed(span, errorType);
+          if (errorType !== undefined) markFailed(span, errorType);
           span.end();
         },
       };
@@ -75,23 +75,6 @@ export function queueTracing(tracer: Tracer | undefined): QueueTracing {
       return tracer.startActiveSpan(`${name} ${queue}`, { kind, attributes, links: linksTo(traceContexts), root: true }, (span) => endedAfter(span, work));
     },
   };
-}
-
-/** Ends `span` when `work` settles, marked as failed if it threw. */
-async function endedAfter<T>(span: Span, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    failed(span, errorType(error));
-    throw error;
-  } finally {
-    span.end();
-  }
-}
-
-function failed(span: Span, type: string): void {
-  span.setAttribute('error.type', type);
-  span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 function messaging(queue: QueueName, type: 'send' | BatchOperation['type'], name: string = type) {
