@@ -60,6 +60,15 @@ test('resource attributes that become the same label name keep the first, so the
   assert.equal(promtool(text).status, 0, promtool(text).output);
 });
 
+test('resource attributes an operator names with a leading digit or underscore get the label names the Collector gives them', { skip: promtoolSkip }, async () => {
+  const reader = new PullMetricReader();
+  const provider = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'ingest-api', '1st.rack': 'r7', _team: 'payments', 'k8s.pod..name': 'p-1' }), readers: [reader] });
+  const text = await reader.scrape();
+  await provider.shutdown();
+  assert.match(text, /^target_info\{service_name="ingest-api",key_1st_rack="r7",key_team="payments",k8s_pod__name="p-1"\} 1$/m);
+  assert.equal(promtool(text).status, 0, promtool(text).output);
+});
+
 /** The scrape of a fresh MeterProvider (resource `service.name=svc`) after `record` has used it. */
 async function scrapeOf(record: (provider: MeterProvider) => void, views: ViewOptions[] = []): Promise<string> {
   const reader = new PullMetricReader();

@@ -28,9 +28,17 @@ export function metricName(name: string, unit: string, type: PrometheusType): st
   return /^[0-9]/.test(result) ? `_${result}` : result;
 }
 
-/** Runs of underscores collapse, so a label never starts with the reserved `__`. */
+/**
+ * As prometheus/otlptranslator's LabelNamer, so a label is spelt the same on a direct scrape and
+ * through the Collector: every character outside [a-zA-Z0-9] becomes `_` (one per character, no
+ * runs collapsed), then a name starting with a digit gets `key_` in front and one starting with a
+ * single `_` gets `key`. A name of underscores only is no name (''), and its label is left out.
+ */
 export function labelName(key: string): string {
-  return sanitize(key.replace(/:/g, '_'));
+  const name = key.replace(/[^a-zA-Z0-9]/gu, '_');
+  if (/^_*$/.test(name)) return '';
+  if (/^[0-9]/.test(name)) return `key_${name}`;
+  return name.startsWith('_') && !name.startsWith('__') ? `key${name}` : name;
 }
 
 /** The unit as a main and a per suffix: `By/s` → [`bytes`, `per_second`]; parts with `{}` annotations count as none. */
@@ -52,9 +60,4 @@ function moveToEnd(words: string[], word: string): void {
   for (const w of words) if (w !== word) words[kept++] = w;
   words.length = kept;
   words.push(word);
-}
-
-function sanitize(text: string): string {
-  const replaced = text.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/_{2,}/g, '_').replace(/^_+|_+$/g, (m, offset) => (offset === 0 ? m : ''));
-  return /^[0-9]/.test(replaced) ? `_${replaced}` : replaced;
 }
