@@ -12,6 +12,7 @@ import { metricExporter } from './otlp/exporters.ts';
 import { startLogExport } from './otlp/log-export.ts';
 import { startSpanExport } from './otlp/span-export.ts';
 import { type ProcessIdentity, processResource } from './resource.ts';
+import { routeSdkDiagnostics } from './sdk-diagnostics.ts';
 
 export interface Telemetry {
   readonly metrics: Metrics;
@@ -28,6 +29,7 @@ export async function startTelemetry(identity: ProcessIdentity, config: Config, 
   const proxies = [config.proxy.http, config.proxy.https].filter((url) => url !== undefined);
   const secrets = [...Object.values(settings.export).flatMap((signal) => (signal ? [...Object.values(signal.headers), ...endpointSecrets(signal.url)] : [])), ...proxies.flatMap(endpointSecrets)];
   const report = exportReport({ logger, secrets, ...(stdoutDropped ? { stdoutDropped } : {}) });
+  routeSdkDiagnostics({ logger, report });
   const pushing = settings.export.metrics;
   const push = pushing && {
     exporter: accounted(await metricExporter(pushing), 'metrics', report, (batch: ResourceMetrics) => batch.scopeMetrics.reduce((sum, scope) => sum + scope.metrics.reduce((n, m) => n + m.dataPoints.length, 0), 0)),

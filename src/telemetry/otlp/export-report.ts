@@ -18,6 +18,10 @@ export interface ExportReport {
   failed(signal: SignalName, error: Error | undefined, items: number, refused?: boolean): void;
   /** Publishes the totals as lumetry.telemetry.* counters of this meter. */
   observe(meter: Meter): void;
+  /** `text` with every header value and endpoint credential cut out. */
+  redact(text: string): string;
+  /** The error of a failed export this report has counted (and logged, or counted as not logged). */
+  reported(error: unknown): boolean;
 }
 
 export interface ExportReportOptions {
@@ -49,10 +53,14 @@ export function exportReport(options: ExportReportOptions): ExportReport {
     .filter((secret) => secret.length >= 4)
     .sort((a, b) => b.length - a.length);
   const redact = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+  const reportedErrors = new WeakSet<object>();
   return {
+    redact,
+    reported: (error) => typeof error === 'object' && error !== null && reportedErrors.has(error),
     exported: (signal, count) => void exportedTotals.set(signal, (exportedTotals.get(signal) ?? 0) + count),
     dropped: (signal, reason, count) => void droppedTotals.set(`${signal} ${reason}`, (droppedTotals.get(`${signal} ${reason}`) ?? 0) + count),
     failed: (signal, error, items, refused = false) => {
+      if (error) reportedErrors.add(error);
       const now = clock();
       const last = lastLogged.get(signal);
       if (last !== undefined && now - last < every) {
@@ -113,11 +121,14 @@ export function accounted<T, E extends Exporter<T>>({ exporter, refused }: { exp
           report.dropped(signal, 'refused', lost);
           report.failed(signal, Object.assign(new Error(refusal.message || 'no reason given'), { name: 'PartialSuccess' }), lost, true);
         }
-      } else {
-        report.dropped(signal, 'export_failed', count);
-        report.failed(signal, result.error, count);
+        done(result);
+        return;
       }
-      done(result);
+      // Always with an error, so the SDK hands this one to the global error handler and it is known as reported.
+      const failure = { ...result, error: result.error ?? new Error('export failed') };
+      report.dropped(signal, 'export_failed', count);
+      report.failed(signal, failure.error, count);
+      done(failure);
     });
   };
   return exporter;
