@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { fragment, JsonBytes, LineTooLong } from '../src/telemetry/json-bytes.ts';
 import { fdLineWriter } from '../src/telemetry/line-writer.ts';
 
-test('strings and numbers are written exactly as JSON.stringify writes them', () => {
+test('strings and numbers are written exactly as JSON.stringify writes them, the line and paragraph separators escaped as well', () => {
   const strings = ['', 'plain /v1/events', 'quote " and backslash \\', 'tab\tnew\nline\u0000nul\u001f', 'del \u007f', 'naïve café 東京 🚀', 'lone \ud800 high', 'lone \udc00 low', `a${'x'.repeat(5000)}"`];
   for (const value of strings) {
     const out = new JsonBytes(16, 1 << 20);
@@ -17,6 +17,10 @@ test('strings and numbers are written exactly as JSON.stringify writes them', ()
     assert.equal(out.toString(), JSON.stringify(value), `the string ${JSON.stringify(value).slice(0, 40)}`);
     assert.equal(JSON.parse(out.toString()), JSON.parse(JSON.stringify(value)));
   }
+  const separators = new JsonBytes(16, 1024);
+  separators.string('a\u2028b\u2029c é');
+  assert.equal(separators.toString(), '"a\\u2028b\\u2029c é"', 'the line and paragraph separators escaped: line readers split at them');
+  assert.equal(JSON.parse(separators.toString()), 'a\u2028b\u2029c é');
   const numbers = [0, -0, 7, 10, 123_456_789, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -1, 1.5, 1e21, 2.5e-7, Number.NaN, Number.POSITIVE_INFINITY];
   for (const value of numbers) {
     const out = new JsonBytes(4, 1024);

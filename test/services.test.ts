@@ -7,9 +7,11 @@ import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, s
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { supervise } from '../src/main/supervisor.ts';
 import { serviceNames } from '../src/services/names.ts';
 import { sqliteFileName } from '../src/storage/open-store.ts';
 import { assertNoneRunning, cleanEnv, entryPoint, isAlive, type Started, start } from './helpers/processes.ts';
+import { memoryLogger } from './helpers/quiet-logger.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 const dir = tempDir('services');
@@ -44,6 +46,12 @@ describe('services', () => {
     const announced = await services.waitForLog((e) => String(e.message).startsWith('demo tenant created'));
     assert.deepEqual(announced.file, { path: file });
 
+    // U+2028 and U+2029 in a path: JSON may hold them raw, but a line reader ends a line at them.
+    const ingest = await services.waitForLog((e) => e.message === 'listening' && e['service.name'] === 'ingest-api');
+    await fetch(`http://127.0.0.1:${(ingest.server as { port: number }).port}/a%E2%80%A8b%E2%80%A9c`);
+    const event = await services.waitForLog((e) => String(e.message).startsWith('GET /a'));
+    assert.equal((event.url as { path: string }).path, '/a\u2028b\u2029c');
+
     services.child.kill('SIGTERM');
     assert.deepEqual(await services.exited, { code: 0, signal: null }, services.stderr.join('\n'));
     for (const pid of pids.values()) assert.ok(!isAlive(pid), `process ${pid} was left running`);
@@ -68,7 +76,10 @@ describe('services', () => {
     process.kill(pids.get('worker')!, 'SIGKILL');
     assert.deepEqual(await services.exited, { code: 1, signal: null });
     for (const pid of pids.values()) assert.ok(!isAlive(pid), `process ${pid} was left running`);
-    assert.ok(services.stdout.some((line) => line.includes('worker exited unexpectedly: stopping the others')));
+    const exit = await services.waitForLog((e) => e.message === 'worker exited unexpectedly: stopping the others');
+    assert.deepEqual(exit.lumetry, { child_service: 'worker', child_pid: pids.get('worker'), signal: 'SIGKILL' });
+    assert.notEqual(exit['process.pid'], pids.get('worker'), 'process.pid is the supervisor, which wrote the line');
+    assert.equal(exit.process, undefined);
   });
 
   test('when the supervisor itself is killed, its processes stop themselves and free their ports', { timeout: 60_000 }, async () => {
@@ -89,6 +100,14 @@ describe('services', () => {
     } finally {
       for (const pid of pids.values()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     }
+  });
+
+  test('the supervisor passes a child line on whole, split at line feeds only', { timeout: 30_000 }, async () => {
+    const seen: string[] = [];
+    const printer = { name: 'worker' as const, command: process.execPath, args: ['-e', String.raw`process.stdout.write('{"a":"x\u2028y\u2029z"}\r\nsecond\nlast, unended')`] };
+    const supervisor = supervise({ children: [printer], env: process.env, logger: memoryLogger().logger, line: (_name, text, stream) => void (stream === 'stdout' && seen.push(text)) });
+    await supervisor.done;
+    assert.deepEqual(seen, ['{"a":"x\u2028y\u2029z"}', 'second', 'last, unended']);
   });
 
   test('when storage cannot be prepared, services exits 1 without starting any process', { timeout: 60_000, skip: process.platform !== 'linux' && 'reads /proc' }, async () => {

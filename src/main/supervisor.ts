@@ -4,7 +4,7 @@
 // gets an IPC channel that carries nothing: it closes when the supervisor goes, however it goes
 // (SIGKILL, the OOM killer), and the child then stops itself (lifecycle/signals.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { ServiceName } from '../services/names.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
@@ -43,20 +43,16 @@ export function supervise(options: SupervisorOptions): Supervisor {
   const exits = options.children.map((spec) => {
     const child = spawn(spec.command, [...spec.args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
     running.set(spec.name, child);
-    const streams = (['stdout', 'stderr'] as const).map((stream) => {
-      const lines = createInterface({ input: child[stream]!, crlfDelay: Infinity });
-      lines.on('line', (text) => options.line(spec.name, text, stream));
-      return new Promise<void>((resolve) => lines.once('close', resolve));
-    });
+    const streams = (['stdout', 'stderr'] as const).map((stream) => eachLine(child[stream]!, (text) => options.line(spec.name, text, stream)));
     return new Promise<void>((resolve) => {
       child.once('exit', async (code, signal) => {
         running.delete(spec.name);
         await Promise.all(streams);
         if (code !== 0 || !stopping) failed = true;
         if (!stopping) {
+          // Not process.*: on this event that is the supervisor, whose pid every line carries.
           options.logger.error(`${spec.name} exited unexpectedly: stopping the others`, {
-            process: { name: spec.name, exit_code: code ?? undefined },
-            lumetry: { signal: signal ?? undefined },
+            lumetry: { child_service: spec.name, child_pid: child.pid, child_exit_code: code ?? undefined, signal: signal ?? undefined },
           });
           stop();
         }
@@ -64,7 +60,7 @@ export function supervise(options: SupervisorOptions): Supervisor {
       });
       child.once('error', (error) => {
         failed = true;
-        options.logger.error(`${spec.name} could not be started`, { error: { message: error.message } });
+        options.logger.error(`${spec.name} could not be started`, { error: { message: error.message }, lumetry: { child_service: spec.name } });
         running.delete(spec.name);
         stop();
         resolve();
@@ -79,4 +75,24 @@ export function supervise(options: SupervisorOptions): Supervisor {
       for (const child of running.values()) child.kill('SIGKILL');
     },
   };
+}
+
+/**
+ * Calls `line` with each line of `input`, split at `\n` only, until it ends. Not node:readline,
+ * which also ends a line at U+2028 and U+2029: characters a JSON string may hold as they are.
+ */
+function eachLine(input: Readable, line: (text: string) => void): Promise<void> {
+  input.setEncoding('utf8');
+  let partial = '';
+  input.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    for (const part of parts) line(part.endsWith('\r') ? part.slice(0, -1) : part);
+  });
+  return new Promise((resolve) => {
+    input.once('close', () => {
+      if (partial !== '') line(partial);
+      resolve();
+    });
+  });
 }

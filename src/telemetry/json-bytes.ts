@@ -14,6 +14,15 @@ export function fragment(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/**
+ * JSON.stringify's text with U+2028 and U+2029 escaped too. JSON may hold them as they are, but
+ * line readers such as node:readline end a line at them, and a client can put them in a request's
+ * path or headers: one event would reach a log shipper as broken pieces.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u2028\u2029]/g, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'));
+}
+
 const digits = new Uint8Array(20);
 const hexDigits = fragment('0123456789abcdef');
 
@@ -81,8 +90,8 @@ export class JsonBytes {
     let at = this.at;
     for (let i = 0; i < length; i++) {
       const code = value.charCodeAt(i);
-      // Printable ASCII but the quote and the backslash goes as it is; anything else is JSON.stringify's.
-      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return this.text(JSON.stringify(value).slice(1, -1));
+      // Printable ASCII but the quote and the backslash goes as it is; anything else is jsonText's.
+      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return this.text(jsonText(value).slice(1, -1));
       buffer[at++] = code;
     }
     this.at = at;

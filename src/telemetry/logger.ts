@@ -3,7 +3,7 @@
 // Field reference: https://www.elastic.co/guide/en/ecs-logging/overview/current/intro.html
 import { context, type SpanContext, trace } from '@opentelemetry/api';
 import type { LogFormat, LogLevel } from '../config/config.ts';
-import { fragment, JsonBytes } from './json-bytes.ts';
+import { fragment, JsonBytes, jsonText } from './json-bytes.ts';
 import type { LineWriter } from './line-writer.ts';
 import { ServerSpanContext } from './span-ids.ts';
 import { transactionOf } from './transaction.ts';
@@ -95,7 +95,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 function build(options: LoggerOptions, fixed: Fields, bindings: Fields): Logger {
-  const suffix = fragment(`,${JSON.stringify({ ...fixed, ...bindings }).slice(1)}\n`);
+  const suffix = fragment(`,${jsonText({ ...fixed, ...bindings }).slice(1)}\n`);
   const { sink, correlate = false } = options;
   const output = typeof options.write === 'function' ? stringOutput(options.write) : options.write;
   const defer = output.defer;
@@ -191,7 +191,7 @@ function jsonLine(out: JsonBytes, level: LogLevel, message: string, fields: Even
     out.byte(comma);
     fields.encode(out);
   } else if (fields !== undefined) {
-    const members = JSON.stringify(fields).slice(1, -1);
+    const members = jsonText(fields).slice(1, -1);
     if (members !== '') {
       out.byte(comma);
       out.text(members);
@@ -226,9 +226,12 @@ function spanIdOf(out: JsonBytes, span: SpanContext): void {
   } else out.chars(span.spanId);
 }
 
+/** A text value written without quotes: one that cannot read as more than one `name=value` pair. */
+const bare = /^[^\s="]+$/;
+
 function textLine(service: string, level: LogLevel, message: string, fields: EventFields | undefined, at: number): string {
   const pairs: string[] = [];
-  if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
+  if (fields !== undefined) forEachField(fields, (name, value) => pairs.push(`${name}=${typeof value === 'string' && bare.test(value) ? value : JSON.stringify(value)}`));
   const extra = pairs.length === 0 ? '' : ` ${pairs.join(' ')}`;
   return `${escapeControls(`${new Date(at).toISOString()} ${level.toUpperCase().padEnd(5)} ${service} ${message}${extra}`)}\n`;
 }
