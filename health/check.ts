@@ -19,7 +19,7 @@ export class CheckTimeout extends Error {
 }
 
 export function guarded(check: HealthCheck, options: GuardOptions): HealthCheck {
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   let last: { at: number; result: Promise<void> } | undefined;
   return {
     name: check.name,

@@ -12,7 +12,7 @@ export interface EventLoopMonitor {
 export function monitorEventLoop(options: { maxDelayMs: number; intervalMs?: number; windowMs?: number; clock?: () => number; onDelay?: (delayMs: number) => void }): EventLoopMonitor {
   const intervalMs = options.intervalMs ?? 500;
   const windowMs = options.windowMs ?? 10_000;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   const delays: { at: number; delay: number }[] = [];
   let expected = clock() + intervalMs;
   const timer = setInterval(() => {
@@ -29,7 +29,7 @@ export function monitorEventLoop(options: { maxDelayMs: number; intervalMs?: num
       name: 'event-loop',
       run: async () => {
         const worst = Math.max(0, ...delays.map((d) => d.delay), clock() - expected);
-        if (worst > options.maxDelayMs) throw new Error(`the event loop was blocked for ${worst} ms (threshold ${options.maxDelayMs} ms)`);
+        if (worst > options.maxDelayMs) throw new Error(`the event loop was blocked for ${Math.round(worst)} ms (threshold ${options.maxDelayMs} ms)`);
       },
     },
     stop: () => clearInterval(timer),

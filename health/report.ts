@@ -34,7 +34,7 @@ export async function runChecks(endpoint: string, checks: readonly HealthCheck[]
   );
   const failures = results.filter((r) => 'error' in r);
   const ok = failures.length === 0;
-  const unknown = options.exclude.filter((name) => !checks.some((c) => c.name === name));
+  const unknown = [...new Set(options.exclude)].filter((name) => !checks.some((c) => c.name === name)).sort();
   if (ok && !options.verbose) return { ok, body: 'ok', failures };
   const lines = results.map((r) => (r.excluded ? `[+]${r.name} excluded: ok` : 'error' in r ? `[-]${r.name} failed: reason withheld` : `[+]${r.name} ok`));
   if (unknown.length > 0) lines.push(`warn: some health checks cannot be excluded: no matches for ${unknown.map((n) => JSON.stringify(n)).join(',')}`);

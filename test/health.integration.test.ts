@@ -9,6 +9,7 @@ import { assertNoneRunning, cleanEnv, type Started, start } from './helpers/proc
 import { sqlTargets } from './helpers/sql-targets.ts';
 import { createTenant, waitUntilReady } from './helpers/stack.ts';
 import { type ProxyMode, startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 
 after(assertNoneRunning);
@@ -114,5 +115,32 @@ test('after SIGTERM /readyz fails at once while a request in flight still comple
     assert.equal((await api.exited).code, 0);
   } finally {
     await database.destroy();
+  }
+});
+
+test('an event loop that stalled fails /livez and /readyz alike, then both pass again without a restart', { timeout: 60_000, skip: process.platform === 'win32' && 'SIGSTOP' }, async () => {
+  const dir = tempDir('event-loop-stall');
+  const api = start('src/main/ingest-api', [], cleanEnv({ ...probeEnv, LUMETRY_DATA_DIR: dir.path, LUMETRY_LIVENESS_MAX_EVENT_LOOP_DELAY_MS: '300' }));
+  try {
+    const entry = await api.waitForLog((e) => e.message === 'listening');
+    const base = `http://127.0.0.1:${(entry.server as { port: number }).port}`;
+    await waitUntilReady(base);
+    // Stopped, the process runs no JavaScript at all: as a runaway loop or a blocked call would hold it.
+    api.child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    api.child.kill('SIGCONT');
+    const live = await get(`${base}/livez?verbose`);
+    const ready = await get(`${base}/readyz?verbose`);
+    assert.equal(live.status, 503, live.body);
+    assert.equal(ready.status, 503, ready.body);
+    assert.match(ready.body, /^\[-\]event-loop failed: reason withheld$/m);
+    assert.match(ready.body, /^\[\+\]storage ok$/m, 'its dependencies are fine');
+    await until('/readyz passes again once the stall leaves the 10 s window', async () => (await get(`${base}/readyz`)).status === 200, 20_000);
+    assert.equal((await get(`${base}/livez`)).status, 200);
+    api.child.kill('SIGTERM');
+    assert.equal((await api.exited).code, 0);
+  } finally {
+    api.child.kill('SIGKILL');
+    dir.remove();
   }
 });

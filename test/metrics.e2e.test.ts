@@ -59,6 +59,10 @@ test('every process serves promtool-clean metrics with route templates and its o
         assert.equal(response.status, 200);
         assert.equal(response.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
         const text = await response.text();
+        assert.equal(response.headers.get('content-length'), String(Buffer.byteLength(text)));
+        const head = await fetch(`${stack.url(name)}/metrics`, { method: 'HEAD' });
+        assert.ok(Number(head.headers.get('content-length')) > 1_000, `${name}: HEAD announces a scrape's length, not ${head.headers.get('content-length')}`);
+        assert.equal(await head.text(), '');
         const checked = promtool(text);
         assert.equal(checked.status, 0, `${name}: ${checked.output}`);
         const runtime = runtimeName() === 'bun' ? `bun",process_runtime_version="${Bun.version}` : `nodejs",process_runtime_version="${process.versions.node}`;

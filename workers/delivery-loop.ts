@@ -40,7 +40,7 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
   const leaseMs = options.settings.timeoutMs + options.leaseMs;
   const inFlight = new Set<Promise<void>>();
   let pending: DeliveryOutcome[] = [];
-  let lastFlush = Date.now();
+  let lastFlush = performance.now();
 
   const record = async (batch: readonly DeliveryOutcome[]) => {
     await options.tracing.batch('delivery', settle, batch.map((outcome) => outcome.job.item.traceContext), () => store.recordDeliveryOutcomes(owner, batch));
@@ -63,7 +63,7 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
         await recordEach(batch);
       }
     }
-    lastFlush = Date.now();
+    lastFlush = performance.now();
   };
 
   const recordEach = async (batch: readonly DeliveryOutcome[]) => {
@@ -118,7 +118,7 @@ export async function runDeliveryLoop(options: DeliveryLoopOptions, signal: Abor
           void attempt.finally(() => inFlight.delete(attempt));
         }
       }
-      const due = pending.length >= flushAtCount || inFlight.size === 0 || Date.now() - lastFlush >= flushEveryMs;
+      const due = pending.length >= flushAtCount || inFlight.size === 0 || performance.now() - lastFlush >= flushEveryMs;
       if (pending.length > 0 && due) await flush();
       if (claimed > 0) {
         options.idle.reset();

@@ -10,7 +10,7 @@ export interface LoginLimiter {
 
 const maxClientsTracked = 10_000;
 
-export function loginLimiter(maxFailures: number, windowMs: number, clock: () => number = Date.now): LoginLimiter {
+export function loginLimiter(maxFailures: number, windowMs: number, clock: () => number = () => performance.now()): LoginLimiter {
   const failures = new Map<string, number[]>();
   const recent = (client: string) => (failures.get(client) ?? []).filter((at) => at > clock() - windowMs);
   return {

@@ -24,6 +24,8 @@ export type AppEnv = {
   };
 };
 
+const encoder = new TextEncoder();
+
 /** Seconds a client should wait before retrying when storage is unavailable. */
 export const unavailableRetryAfterSeconds = 5;
 
@@ -50,7 +52,11 @@ export function createApp(logger: Logger, management: Management = {}): App {
   const options = { metrics: metrics?.httpServer, tracer: management.tracer, quiet, logProbes: management.logProbes ?? false };
   app.fetch = withRequestTelemetry(app.fetch as never, router, logger, options) as never;
   if (metrics?.path) {
-    app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
+    // The length is given, so that HEAD (the GET handler, its body dropped) announces GET's, not 0.
+    app.get(metrics.path, async (c) => {
+      const text = encoder.encode(await metrics.scrape());
+      return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(text.byteLength) });
+    });
   }
   if (health) app.route('/', healthRoutes(health));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.env.requestId }, 404));

@@ -87,7 +87,9 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     const readiness: HealthCheck[] = [];
     const health = createHealth({ livez: [eventLoop.check], startupz: startup.checks, readyz: readiness }, logger);
     const shuttingDown: HealthCheck = { name: 'shutdown', run: async () => (shutdown.signal.aborted ? Promise.reject(new Error('shutting down')) : undefined) };
-    const setReadiness = () => readiness.splice(0, readiness.length, startup.all, ...dependencies, shuttingDown);
+    // As in the Kubernetes API server, the liveness check is part of readiness too: a process that
+    // stalled is taken out of the Service while the kubelet decides whether to restart it.
+    const setReadiness = () => readiness.splice(0, readiness.length, startup.all, eventLoop.check, ...dependencies, shuttingDown);
     setReadiness();
 
     let handler: FetchHandler = starting(logger, { health, metrics, tracer, logProbes: config.log.probes }).fetch;

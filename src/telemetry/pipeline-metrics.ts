@@ -111,9 +111,9 @@ export function pipelineMetrics({ meter, readGauges: gauges }: Pick<Metrics, 'me
       // (and are answered without these gauges) instead of queueing more behind it.
       let cached: { at: number; value: Promise<QueueStats[]>; done: boolean } | undefined;
       const read = () => {
-        if (!cached || (cached.done && Date.now() - cached.at > statsCacheMs)) {
+        if (!cached || (cached.done && performance.now() - cached.at > statsCacheMs)) {
           const value = Promise.all(queueNames.map(stats));
-          const entry = { at: Date.now(), value, done: false };
+          const entry = { at: performance.now(), value, done: false };
           value.then(
             () => void (entry.done = true),
             () => void (entry.done = true),

@@ -47,9 +47,9 @@ export async function startTelemetry(identity: ProcessIdentity, config: Config, 
     metrics,
     tracer: spans?.tracer,
     shutdown: async (deadlineMs) => {
-      const deadline = Date.now() + deadlineMs;
+      const deadline = performance.now() + deadlineMs;
       for (const step of steps) {
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (left <= 0) break;
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([step().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, left)))]);

@@ -29,16 +29,16 @@ export function fetchTransport(post: Post, target: FetchTarget): IExporterTransp
   const once = async (data: Uint8Array, timeoutMillis: number) => send(post, target, headers, target.gzip ? await gzip(data) : data, timeoutMillis);
   return {
     send: async (data, timeoutMillis) => {
-      const deadline = Date.now() + timeoutMillis;
+      const deadline = performance.now() + timeoutMillis;
       let backoff = 1_000;
       let result = await once(data, timeoutMillis);
       for (let retry = 0; retry < attempts && result.status === 'retryable'; retry++) {
         const wait = result.retryInMillis ?? Math.min(backoff * (0.8 + Math.random() * 0.4), 5_000);
         backoff *= 1.5;
-        const left = deadline - Date.now();
+        const left = deadline - performance.now();
         if (wait > left) break;
         await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 0)));
-        result = await once(data, deadline - Date.now());
+        result = await once(data, deadline - performance.now());
       }
       return result;
     },
