@@ -119,6 +119,27 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
   });
 }
 
+test('an event with an error is a log record with the exception attributes of the semantic conventions', { timeout: 60_000 }, async () => {
+  // A database nothing listens on: the process keeps retrying it, logging why at warn.
+  const env = cleanEnv({ LUMETRY_DATABASE_URL: 'postgres://lumetry@127.0.0.1:1/lumetry', LUMETRY_INGEST_API_PORT: '0', ...fast, OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.httpUrl });
+  const api = start('src/main/ingest-api', [], env);
+  try {
+    const line = await api.waitForLog((e) => String(e.message).startsWith('storage is not reachable yet'));
+    const { error } = line as { error: { type: string; message: string } };
+    await otlp.until((r) => r.logRecords().some((l) => String(l.body).startsWith('storage is not reachable yet')));
+    const record = otlp.logRecords().find((l) => String(l.body).startsWith('storage is not reachable yet'))!;
+    assert.equal(record.attributes['exception.type'], error.type);
+    assert.equal(record.attributes['error.type'], error.type);
+    assert.equal(record.attributes['exception.message'], error.message);
+    assert.match(String(record.attributes['exception.stacktrace']), new RegExp(`^${error.type}`));
+    assert.equal(record.attributes['error.message'], undefined, 'not under the ECS names, which the conventions deprecate or lack');
+    assert.equal(record.attributes['error.stack_trace'], undefined);
+  } finally {
+    api.child.kill('SIGTERM');
+    await api.exited;
+  }
+});
+
 test('with export off, or the SDK disabled, no connection is made to the endpoint', { timeout: 60_000 }, async () => {
   let connections = 0;
   const listener = createServer((socket) => {

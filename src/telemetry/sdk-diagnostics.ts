@@ -50,12 +50,14 @@ export function routeSdkDiagnostics(options: SdkDiagnosticsOptions): void {
 
 /**
  * What the SDK says that is known already, matched on the message as `describe` gives it. About an
- * export the export report has logged: a partial success (the OTLP exporters' warning) and the
- * periodic metric reader's own error wrapping a failed export's (every metric exporter is counted
- * by the report). And a batch span's links past the SDK's limit, which the span itself counts as
- * dropped, as documented. An SDK update that rewords them makes them logged, never lost.
+ * export the export report has logged: a partial success (the OTLP exporters' warning), and the
+ * periodic metric reader's own error wrapping a failed export's and its giving up on an export
+ * slower than its interval (every metric exporter is counted by the report, which logs the failure
+ * when the exporter's own timeout ends it). And a batch span's links past the SDK's limit, which
+ * the span itself counts as dropped, as documented. An SDK update that rewords them makes them
+ * logged, never lost.
  */
-const knownAlready = [/^Received Partial Success response/, /^Error: PeriodicExportingMetricReader: metrics export failed/, /^Dropped \d+ links because linkCountLimit reached/];
+const knownAlready = [/^Received Partial Success response/, /^Error: PeriodicExportingMetricReader: metrics export failed/, /^PeriodicExportingMetricReader: metrics export timed out/, /^Dropped \d+ links because linkCountLimit reached/];
 
 /** The message without its numbers, so `negative value provided to counter x: -3` and `-4` are one kind. */
 function kindOf(message: string, kinds: ReadonlyMap<string, unknown>): string {

@@ -72,9 +72,20 @@ async function boundedProcessor(recordExporter: OtlpExporter<ReadableLogRecord[]
   };
 }
 
-/** ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept as strings. */
+/**
+ * ECS fields as dotted attribute keys; nested objects flattened, arrays of scalars kept as strings.
+ * An error is given as the semantic conventions' exception attributes, which backends show as the
+ * record's exception: ECS's `error.message` and `error.stack_trace` become `exception.message` and
+ * `exception.stacktrace`, and `error.type` (a convention attribute too) is also `exception.type`.
+ */
 function attributesOf(bindings: Fields, fields: EventFields | undefined): Record<string, AttributeValue> {
   const into: Record<string, AttributeValue> = {};
-  forEachAttribute(bindings, fields, (name, value) => (into[name] = value));
+  forEachAttribute(bindings, fields, (name, value) => {
+    const exception = exceptionNames[name];
+    if (exception !== undefined) into[exception] = value;
+    if (exception === undefined || name === 'error.type') into[name] = value;
+  });
   return into;
 }
+
+const exceptionNames: Record<string, string> = { 'error.type': 'exception.type', 'error.message': 'exception.message', 'error.stack_trace': 'exception.stacktrace' };
