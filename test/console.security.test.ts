@@ -132,6 +132,18 @@ describe('login and sessions', () => {
     assert.equal((await login(keys.acme, {}, client)).status, 303, 'the limit lifts when the failures age out');
   });
 
+  test('a form body that cannot be read is refused with 400, not a 500 and an error event', async () => {
+    const from = log.lines.length;
+    const broken = { 'content-type': 'multipart/form-data; boundary=x' };
+    const answer = await app.request('/login', { method: 'POST', headers: broken, body: 'garbage' }, { remoteAddress: '198.51.100.10' });
+    assert.equal(answer.status, 400);
+    assert.equal(((await answer.json()) as { error: { code: string } }).error.code, 'invalid_form');
+    const cookie = cookieOf(await login(keys.acme));
+    const page = await app.request('/destinations', { method: 'POST', headers: { ...broken, cookie }, body: 'garbage' }, env);
+    assert.equal(page.status, 400, 'a page action after the session check, too');
+    assert.deepEqual(log.entries().slice(from).filter((entry) => entry['log.level'] === 'error'), []);
+  });
+
   test('a login from an unknown address is logged without client.ip, which Elasticsearch would refuse', async () => {
     const unknown = {};
     const from = log.lines.length;

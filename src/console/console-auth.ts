@@ -8,6 +8,7 @@ import { requireApiKey } from '../http/api-key-auth.ts';
 import type { AppEnv } from '../http/create-app.ts';
 import { actAs } from '../http/request-scope.ts';
 import type { ConsoleSession, Store } from '../storage/store.ts';
+import { readForm } from './form.ts';
 import { hashSessionToken, readSessionCookie } from './session-cookie.ts';
 
 async function sessionOf(c: Context, store: Store): Promise<ConsoleSession | undefined> {
@@ -38,7 +39,7 @@ export function pageAuth(store: Store): MiddlewareHandler<AppEnv> {
     const session = await sessionOf(c, store);
     if (!session) return c.redirect('/login', 303);
     if (c.req.method === 'POST') {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       checkSameOrigin(c, typeof form.csrf === 'string' ? form.csrf : undefined, session.csrfToken);
     }
     adopt(c, session);

@@ -11,6 +11,7 @@ import { addDestination } from '../tenancy.ts';
 import * as v from 'valibot';
 import type { ConsoleDeps } from './app.ts';
 import { pageAuth, refuseCrossSite } from './console-auth.ts';
+import { readForm } from './form.ts';
 import { deliveriesPage } from './pages/deliveries.ts';
 import { destinationsPage } from './pages/destinations.ts';
 import { loginPage } from './pages/login.ts';
@@ -51,7 +52,7 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return c.html(loginPage('Too many failed attempts from your address. Try again later.'), 429);
     }
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const presented = typeof form.key === 'string' ? form.key.trim() : '';
     const key = /^[A-Za-z0-9_-]{10,200}$/.test(presented) ? await store.findApiKeyByHash(await hashApiKey(presented)) : undefined;
     if (!key || key.revokedAt !== null || key.scope !== 'console') {
@@ -101,7 +102,7 @@ export function consolePages(deps: ConsoleDeps): Hono<AppEnv> {
   app.get('/destinations', async (c) => c.html(destinationsPage({ destinations: await store.listDestinations(c.get('tenantId')), csrf: c.get('csrfToken')!, admin: c.get('admin') })));
 
   app.post('/destinations', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const url = v.safeParse(destinationUrl, form.url);
     const types = String(form.eventTypes ?? '*').split(',').map((t) => t.trim()).filter((t) => t !== '');
     const badType = types.find((t) => !v.is(eventTypePattern, t));

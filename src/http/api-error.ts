@@ -2,6 +2,7 @@
 // {"error":{"code","message","fields"},"requestId"}; anything else becomes a generic 500.
 export const errorStatus = {
   invalid_json: 400,
+  invalid_form: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
