@@ -48,7 +48,7 @@ export function fetchTransport(post: Post, target: FetchTarget): IExporterTransp
 
 async function send(post: Post, target: FetchTarget, headers: Record<string, string>, body: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
   try {
-    const response = await post(target.url, { headers, body, signal: AbortSignal.timeout(Math.max(timeoutMillis, 1)), ca: target.ca });
+    const response = await post(target.url, { headers, body, signal: AbortSignal.timeout(Math.max(Math.ceil(timeoutMillis), 1)), ca: target.ca });
     const answer = await readLimited(response);
     if (answer === undefined) return { status: 'failure', error: new Error(`OTLP export response body exceeded size limit of ${maxResponseBytes} bytes`) };
     if (response.ok) return { status: 'success', data: answer };
