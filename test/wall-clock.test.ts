@@ -1,12 +1,15 @@
 // Intervals inside a process are measured on the monotonic clock: a wall clock stepped back or
 // forward (NTP, a VM restored from a snapshot) must neither freeze a readiness result, nor fail
-// liveness on an event-loop stall that never happened, nor stretch a login lock-out. The step is
-// made by replacing Date.now in this process, as a stepped system clock would change it.
+// liveness on an event-loop stall that never happened, nor stretch a login lock-out or the quiet
+// between two logged export failures. The step is made by replacing Date.now in this process, as a
+// stepped system clock would change it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { guarded } from '../health/check.ts';
 import { monitorEventLoop } from '../health/event-loop.ts';
 import { loginLimiter } from '../src/console/login-limiter.ts';
+import { exportReport } from '../src/telemetry/otlp/export-report.ts';
+import { memoryLogger } from './helpers/quiet-logger.ts';
 
 const realNow = Date.now;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,4 +68,15 @@ test('a login lock-out ends after its window, though the wall clock steps back a
     await sleep(150);
     assert.equal(limiter.retryAfterMs('192.0.2.1'), 0);
   });
+});
+
+test('export failures are logged again after their interval, though the wall clock steps back an hour', async () => {
+  const { logger, lines } = memoryLogger();
+  const report = exportReport({ logger, secrets: [], logEveryMs: 100 });
+  report.failed('traces', new Error('collector down'), 1);
+  await withWallClockStepped(-3_600_000, async () => {
+    await sleep(150);
+    report.failed('traces', new Error('collector still down'), 1);
+  });
+  assert.equal(lines.length, 2);
 });

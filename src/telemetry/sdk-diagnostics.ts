@@ -25,7 +25,7 @@ const maxLength = 2_000;
 export function routeSdkDiagnostics(options: SdkDiagnosticsOptions): void {
   const { logger, report } = options;
   const every = options.everyMs ?? 60_000;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   const kinds = new Map<string, { last: number; unlogged: number }>();
   const emit = (level: 'warn' | 'error', parts: readonly unknown[]) => {
     const message = report.redact(parts.map(describe).join(' ')).slice(0, maxLength);

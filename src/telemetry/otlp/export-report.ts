@@ -43,7 +43,7 @@ export function endpointSecrets(text: string): string[] {
 export function exportReport(options: ExportReportOptions): ExportReport {
   const exportedTotals = new Map<SignalName, number>();
   const droppedTotals = new Map<`${SignalName} ${DropReason}`, number>();
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   const { stdoutDropped } = options;
   const every = options.logEveryMs ?? 60_000;
   const lastLogged = new Map<SignalName, number>();
