@@ -6,6 +6,7 @@
 // the export report has already logged is not logged again.
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { logRate } from './log-rate.ts';
 import type { Logger } from './logger.ts';
 import type { ExportReport } from './otlp/export-report.ts';
 
@@ -24,21 +25,13 @@ const maxLength = 2_000;
 /** Sets the process's diag logger (warnings and errors) and global error handler. */
 export function routeSdkDiagnostics(options: SdkDiagnosticsOptions): void {
   const { logger, report } = options;
-  const every = options.everyMs ?? 60_000;
-  const clock = options.clock ?? (() => performance.now());
-  const kinds = new Map<string, { last: number; unlogged: number }>();
+  const logged = logRate({ everyMs: options.everyMs ?? 60_000, maxKinds, ...(options.clock ? { clock: options.clock } : {}) });
   const emit = (level: 'warn' | 'error', parts: readonly unknown[]) => {
     const message = report.redact(parts.map(describe).join(' ')).slice(0, maxLength);
     if (knownAlready.some((known) => known.test(message))) return;
-    const kind = kindOf(message, kinds);
-    const now = clock();
-    const seen = kinds.get(kind);
-    if (seen && now - seen.last < every) {
-      seen.unlogged++;
-      return;
-    }
-    kinds.set(kind, { last: now, unlogged: 0 });
-    logger[level](`OpenTelemetry SDK: ${message}`, { 'log.logger': 'opentelemetry', lumetry: { messages_not_logged: seen?.unlogged ?? 0 } });
+    const suppressed = logged(kindOf(message));
+    if (suppressed === undefined) return;
+    logger[level](`OpenTelemetry SDK: ${message}`, { 'log.logger': 'opentelemetry', lumetry: { messages_not_logged: suppressed } });
   };
   const ignored = () => undefined;
   const sink: DiagLogger = { error: (...parts) => emit('error', parts), warn: (...parts) => emit('warn', parts), info: ignored, debug: ignored, verbose: ignored };
@@ -60,9 +53,8 @@ export function routeSdkDiagnostics(options: SdkDiagnosticsOptions): void {
 const knownAlready = [/^Received Partial Success response/, /^Error: PeriodicExportingMetricReader: metrics export failed/, /^PeriodicExportingMetricReader: metrics export timed out/, /^Dropped \d+ links because linkCountLimit reached/];
 
 /** The message without its numbers, so `negative value provided to counter x: -3` and `-4` are one kind. */
-function kindOf(message: string, kinds: ReadonlyMap<string, unknown>): string {
-  const kind = message.replace(/[0-9]+/g, '#').slice(0, 120);
-  return kinds.has(kind) || kinds.size < maxKinds ? kind : 'other';
+function kindOf(message: string): string {
+  return message.replace(/[0-9]+/g, '#').slice(0, 120);
 }
 
 function describe(part: unknown): string {

@@ -6,6 +6,7 @@
 import type { Meter } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { SignalName } from '../../config/telemetry-config.ts';
+import { logRate } from '../log-rate.ts';
 import type { Logger } from '../logger.ts';
 import type { Refusal } from './exporters.ts';
 
@@ -43,11 +44,8 @@ export function endpointSecrets(text: string): string[] {
 export function exportReport(options: ExportReportOptions): ExportReport {
   const exportedTotals = new Map<SignalName, number>();
   const droppedTotals = new Map<`${SignalName} ${DropReason}`, number>();
-  const clock = options.clock ?? (() => performance.now());
   const { stdoutDropped } = options;
-  const every = options.logEveryMs ?? 60_000;
-  const lastLogged = new Map<SignalName, number>();
-  const unlogged = new Map<SignalName, number>();
+  const logged = logRate({ everyMs: options.logEveryMs ?? 60_000, ...(options.clock ? { clock: options.clock } : {}) });
   // A value, its token without the auth scheme (`Bearer …`), and both percent-encoded.
   const secrets = [...new Set(options.secrets.flatMap((value) => [value, value.trim().replace(/^\S+\s+/, '')]).flatMap((value) => [value, encodeURIComponent(value)]))]
     .filter((secret) => secret.length >= 4)
@@ -61,15 +59,8 @@ export function exportReport(options: ExportReportOptions): ExportReport {
     dropped: (signal, reason, count) => void droppedTotals.set(`${signal} ${reason}`, (droppedTotals.get(`${signal} ${reason}`) ?? 0) + count),
     failed: (signal, error, items, refused = false) => {
       if (error) reportedErrors.add(error);
-      const now = clock();
-      const last = lastLogged.get(signal);
-      if (last !== undefined && now - last < every) {
-        unlogged.set(signal, (unlogged.get(signal) ?? 0) + 1);
-        return;
-      }
-      const suppressed = unlogged.get(signal) ?? 0;
-      lastLogged.set(signal, now);
-      unlogged.set(signal, 0);
+      const suppressed = logged(signal);
+      if (suppressed === undefined) return;
       options.logger.warn(`OTLP ${signal} export ${refused ? 'partly refused by the endpoint' : 'failed'}: ${items} items dropped`, {
         error: { type: error?.name ?? 'Error', message: redact(error?.message ?? 'export failed') },
         lumetry: { signal, failures_not_logged: suppressed },
