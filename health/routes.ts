@@ -27,10 +27,5 @@ function answer(c: Context, ok: boolean, body: string, failureStatus: 404 | 503 
   c.header('Content-Type', 'text/plain; charset=utf-8');
   c.header('Cache-Control', 'no-store');
   c.header('X-Content-Type-Options', 'nosniff');
-  // Given, so that HEAD (the GET handler, its body dropped) announces GET's length, not 0.
-  const bytes = encoder.encode(body);
-  c.header('Content-Length', String(bytes.byteLength));
-  return c.body(bytes, ok ? 200 : failureStatus);
+  return c.body(body, ok ? 200 : failureStatus);
 }
-
-const encoder = new TextEncoder();

@@ -7,6 +7,7 @@ import { guarded, type HealthCheck } from '../health/check.ts';
 import { monitorEventLoop } from '../health/event-loop.ts';
 import { createHealth } from '../health/health.ts';
 import { healthRoutes } from '../health/routes.ts';
+import { createApp } from '../src/http/create-app.ts';
 import { ecsProblems } from './helpers/ecs.ts';
 import { memoryLogger } from './helpers/quiet-logger.ts';
 
@@ -43,9 +44,12 @@ describe('healthy', () => {
   });
 
   test('HEAD answers with the status, no body, and the length GET would send', async () => {
+    // As every process serves them: the app's HEAD handling is createApp's, for every route.
+    const served = createApp(memoryLogger().logger, { health });
     for (const path of ['/readyz', '/readyz?verbose']) {
-      const answer = await probe(path, 'HEAD');
-      assert.deepEqual([answer.status, answer.body], [200, ''], path);
+      const answer = await served.request(path, { method: 'HEAD' });
+      assert.deepEqual([answer.status, await answer.text()], [200, ''], path);
+      assert.equal(answer.headers.get('content-type'), 'text/plain; charset=utf-8');
       assert.equal(answer.headers.get('content-length'), String(Buffer.byteLength((await probe(path)).body)), path);
     }
   });

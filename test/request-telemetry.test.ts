@@ -122,3 +122,22 @@ test('a Content-Length beyond 2^53 - 1 gives no body size, in the request event 
   assert.equal(sizes?.[1], '1', 'only the request with a usable length is in the body size histogram');
   await metrics.shutdown();
 });
+
+test('HEAD on any route, over a real server, announces the length GET sends and is logged as HEAD', { timeout: 20_000 }, async () => {
+  const { app, lines } = instrumentedApp();
+  app.get('/v1/things/:id', (c) => c.json({ id: c.req.param('id'), name: 'ünïcode thing' }));
+  const server = await (await loadRuntime()).serve((request, bindings) => app.fetch(request, bindings), { hostname: '127.0.0.1', port: 0 });
+  try {
+    const got = await fetch(`http://127.0.0.1:${server.port}/v1/things/7`);
+    const length = Buffer.byteLength(await got.text());
+    const head = await fetch(`http://127.0.0.1:${server.port}/v1/things/7`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(length));
+    assert.equal(head.headers.get('content-type'), got.headers.get('content-type'));
+    assert.equal(await head.text(), '');
+  } finally {
+    await server.stop();
+  }
+  const event = lines.find((line) => line.message === 'HEAD /v1/things/7 200');
+  assert.ok(event, `a HEAD request event among ${lines.map((line) => line.message).join(', ')}`);
+});

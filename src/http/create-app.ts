@@ -9,6 +9,7 @@ import { errorFields } from '../telemetry/error-fields.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { ApiError } from './api-error.ts';
+import { withHeadLength } from './head-length.ts';
 import { RecordingRouter } from './recording-router.ts';
 import type { RequestScope } from './request-scope.ts';
 import { type ServedFetch, withRequestTelemetry } from './request-telemetry.ts';
@@ -23,8 +24,6 @@ export type AppEnv = {
     csrfToken: string | undefined;
   };
 };
-
-const encoder = new TextEncoder();
 
 /** Seconds a client should wait before retrying when storage is unavailable. */
 export const unavailableRetryAfterSeconds = 5;
@@ -50,13 +49,9 @@ export function createApp(logger: Logger, management: Management = {}): App {
   const quietPrefixes = quietPaths.map((q) => `${q}/`);
   const quiet = (path: string) => quietPaths.includes(path) || quietPrefixes.some((prefix) => path.startsWith(prefix));
   const options = { metrics: metrics?.httpServer, tracer: management.tracer, quiet, logProbes: management.logProbes ?? false };
-  app.fetch = withRequestTelemetry(app.fetch as never, router, logger, options) as never;
+  app.fetch = withRequestTelemetry(withHeadLength(app.fetch) as never, router, logger, options) as never;
   if (metrics?.path) {
-    // The length is given, so that HEAD (the GET handler, its body dropped) announces GET's, not 0.
-    app.get(metrics.path, async (c) => {
-      const text = encoder.encode(await metrics.scrape());
-      return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(text.byteLength) });
-    });
+    app.get(metrics.path, async (c) => c.body(await metrics.scrape(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }));
   }
   if (health) app.route('/', healthRoutes(health));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route' }, requestId: c.env.requestId }, 404));
